@@ -1,0 +1,5 @@
+"""``python -m cancer_spread`` runs the CLI."""
+
+from .cli import main
+
+main()

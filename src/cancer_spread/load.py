@@ -1,0 +1,174 @@
+"""Parse and merge the Turtle files, then add what the build derives.
+
+>>> g = load_graph()
+>>> from cancer_spread.namespaces import CS, CANCER, SITE
+>>> (CANCER.breast, CS.spreadsTo, SITE.liver) in g
+True
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from .errors import LoadError
+from .namespaces import CS, DATASET, bind_prefixes
+from .paths import DataPaths, find_paths
+
+__all__ = ["add_dataset_description", "derive", "load_files", "load_graph", "parse_file"]
+
+_GRAPH_CACHE: dict[tuple, Graph] = {}
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    before = data[:offset]
+    line = before.count(b"\n") + 1
+    col = offset - (before.rfind(b"\n") + 1) + 1
+    return line, col
+
+
+def parse_file(path: Path, graph: Graph | None = None) -> Graph:
+    """Parse one Turtle file into ``graph`` (a new one by default).
+
+    Errors become :class:`LoadError` with a ``file:line:col: message`` text.
+    """
+    from rdflib.plugins.parsers.notation3 import BadSyntax
+
+    graph = bind_prefixes(Graph()) if graph is None else graph
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise LoadError(f"{path}: no such file", hint="check the path") from None
+    except OSError as err:
+        raise LoadError(f"{path}: cannot read: {err.strerror}") from None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line, col = _position(data, err.start)
+        raise LoadError(
+            f"{path}:{line}:{col}: not UTF-8 text ({err.reason})",
+            hint="save the file as UTF-8",
+        ) from None
+    try:
+        graph.parse(data=data, format="turtle", publicID=path.resolve().as_uri())
+    except BadSyntax as err:
+        line, col = _position(err._str, err._i)
+        why = err._why
+        hint = None
+        if "not bound" in why:
+            hint = "declare the prefix with an @prefix line at the top of the file"
+        raise LoadError(f"{path}:{line}:{col}: {why}", hint=hint) from None
+    except Exception as err:  # rdflib raises assorted errors for odd literals and IRIs
+        raise LoadError(f"{path}: {type(err).__name__}: {err}") from None
+    return graph
+
+
+def load_files(paths: Iterable[Path]) -> Graph:
+    """Parse and merge ``paths`` into one graph, with the project's prefixes bound."""
+    graph = bind_prefixes(Graph())
+    for path in paths:
+        parse_file(Path(path), graph)
+    return graph
+
+
+def derive(graph: Graph, paths: DataPaths | None = None) -> Graph:
+    """Add the derived triples: every ``queries/construct/*.rq`` CONSTRUCT is run on the graph
+    and its result added (``cs:spreadsTo`` from the spread patterns, ``rdfs:label`` from
+    ``skos:prefLabel``, labels of spread patterns)."""
+    from .queries import load_construct_queries
+
+    paths = paths or find_paths()
+    for query in load_construct_queries(paths):
+        for triple in query.run(graph).graph or ():
+            graph.add(triple)
+    return graph
+
+
+def add_dataset_description(graph: Graph, version: str) -> Graph:
+    """Add a VoID/DCAT description of the dataset whose counts are computed from the graph."""
+    from rdflib.namespace import DCAT, DCTERMS, VOID
+
+    graph.remove((DATASET, None, None))
+    for class_partition in list(graph.objects(DATASET, VOID.classPartition)):
+        graph.remove((class_partition, None, None))
+    triples = len(graph)
+    subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
+    d = DATASET
+    graph.add((d, RDF.type, VOID.Dataset))
+    graph.add((d, RDF.type, DCAT.Dataset))
+    graph.add((d, DCTERMS.title, Literal("cancer-spread knowledge graph", lang="en")))
+    graph.add(
+        (
+            d,
+            DCTERMS.description,
+            Literal(
+                "Primary cancers, the sites they spread to, and the evidence for each link, "
+                "with standard codes and a glossary.",
+                lang="en",
+            ),
+        )
+    )
+    graph.add((d, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
+    graph.add((d, URIRef("http://www.w3.org/2002/07/owl#versionInfo"), Literal(version)))
+    graph.add((d, URIRef("http://www.w3.org/ns/dcat#version"), Literal(version)))
+    graph.add((d, VOID.vocabulary, URIRef(str(CS))))
+    graph.add((d, VOID.uriSpace, Literal("https://w3id.org/cancer-spread/")))
+    graph.add((d, VOID.triples, Literal(triples, datatype=XSD.integer)))
+    graph.add((d, VOID.entities, Literal(len(subjects), datatype=XSD.integer)))
+    counts: dict[URIRef, int] = {}
+    for _, cls in graph.subject_objects(RDF.type):
+        if isinstance(cls, URIRef) and str(cls).startswith(str(CS)):
+            counts[cls] = counts.get(cls, 0) + 1
+    for cls, n in sorted(counts.items()):
+        part = URIRef(f"{DATASET}/class/{cls.split('/')[-1]}")
+        graph.add((d, VOID.classPartition, part))
+        graph.add((part, VOID["class"], cls))
+        graph.add((part, VOID.entities, Literal(n, datatype=XSD.integer)))
+    return graph
+
+
+def _signature(files: Sequence[Path]) -> tuple:
+    sig = []
+    for f in files:
+        try:
+            st = os.stat(f)
+        except FileNotFoundError:
+            raise LoadError(f"{f}: no such file", hint="check the path") from None
+        sig.append((str(f), st.st_mtime_ns, st.st_size))
+    return tuple(sig)
+
+
+def load_graph(
+    root: str | os.PathLike[str] | None = None,
+    *,
+    extra: Sequence[str | os.PathLike[str]] = (),
+    derived: bool = True,
+    cache: bool = True,
+) -> Graph:
+    """Load the merged graph: ontology, curated graph, and any ``extra`` Turtle files (for
+    example cohort evidence written by ``cancer-spread ingest``), plus the derived triples and
+    the dataset description.
+
+    The result is cached per process and rebuilt when any source file changes; treat it as
+    read-only (pass ``cache=False`` for a private copy).
+    """
+    from . import __version__
+
+    paths = find_paths(root)
+    files = paths.turtle_files() + [Path(p) for p in extra]
+    key = (_signature(files), derived)
+    if cache and key in _GRAPH_CACHE:
+        return _GRAPH_CACHE[key]
+    graph = load_files(files)
+    if derived:
+        derive(graph, paths)
+        add_dataset_description(graph, __version__)
+    if cache:
+        _GRAPH_CACHE.clear()
+        _GRAPH_CACHE[key] = graph
+    return graph

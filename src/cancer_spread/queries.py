@@ -1,0 +1,272 @@
+"""Named SPARQL queries: ``queries/*.rq`` (answers), ``queries/qc/*.rq`` (checks that must return
+no rows) and ``queries/construct/*.rq`` (derived triples).
+
+Each file is plain SPARQL. Its header is TOML written behind ``#+ `` comment markers::
+
+    #+ title = "Where a cancer spreads"
+    #+ description = "Sites the cancer spreads to, strongest evidence first."
+    #+ columns = ["site", "siteLabel"]
+    #+ [params.cancer]
+    #+ type = "cancer"
+    #+ example = "breast"
+    #+ description = "The primary cancer: a name, synonym, code or IRI."
+
+Parameters are SPARQL variables of the same name. Single values are bound as RDF terms with
+``initBindings``; a ``list`` parameter is bound with a VALUES block built from resolved IRIs.
+User text never becomes query text.
+
+>>> from cancer_spread.queries import load_queries
+>>> q = load_queries()["metastatic-sites"]
+>>> q.params["cancer"].type
+'cancer'
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef, Variable
+from rdflib.query import Result
+
+from .errors import InputError, QueryError
+from .namespaces import PREFIXES
+from .paths import DataPaths, find_paths
+
+__all__ = [
+    "PARAM_TYPES",
+    "NamedQuery",
+    "Param",
+    "load_construct_queries",
+    "load_qc_queries",
+    "load_queries",
+    "parse_sparql",
+    "prologue",
+]
+
+#: Parameter types: entity types are resolved to IRIs of that kind; ``text`` stays a literal.
+PARAM_TYPES = ("cancer", "site", "entity", "term", "route", "text", "integer")
+_ENTITY_TYPES = ("cancer", "site", "entity", "term", "route")
+
+
+def prologue() -> str:
+    """The PREFIX lines of every project prefix, for queries that do not declare their own."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+def _line_col(text: str, loc: int) -> tuple[int, int]:
+    before = text[:loc]
+    return before.count("\n") + 1, loc - (before.rfind("\n") + 1) + 1
+
+
+def parse_sparql(text: str, *, origin: str = "query") -> Any:
+    """Parse and translate SPARQL ``text`` (a query, not an update) into rdflib's prepared form.
+
+    A syntax error becomes :class:`QueryError` naming ``origin:line:col`` and what was expected.
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql import prepareQuery
+
+    if _looks_like_update(text):
+        raise QueryError(
+            f"{origin}: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE...) is refused: "
+            "the graph is read-only",
+            hint="edit the Turtle files under graph/ instead",
+        )
+    try:
+        return prepareQuery(text, initNs=PREFIXES)
+    except ParseException as err:
+        line, col = _line_col(text, err.loc)
+        bad = text.splitlines()[line - 1] if text.splitlines() else ""
+        raise QueryError(
+            f"{origin}:{line}:{col}: SPARQL syntax error: {err.msg}\n    {bad}\n    {' ' * (col - 1)}^"
+        ) from None
+    except Exception as err:  # rdflib raises plain Exceptions for e.g. unknown prefixes
+        raise QueryError(f"{origin}: {err}") from None
+
+
+_UPDATE = re.compile(
+    r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*"
+    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
+    re.IGNORECASE,
+)
+
+
+def _strip_comments(text: str) -> str:
+    out = []
+    for line in text.splitlines():
+        # Drop comments outside IRIs and strings (good enough for the leading keyword check).
+        in_iri = in_str = False
+        for i, c in enumerate(line):
+            if c == "<" and not in_str:
+                in_iri = True
+            elif c == ">" and in_iri:
+                in_iri = False
+            elif c in "\"'" and not in_iri:
+                in_str = not in_str
+            elif c == "#" and not in_iri and not in_str:
+                line = line[:i]
+                break
+        out.append(line)
+    return "\n".join(out)
+
+
+def _looks_like_update(text: str) -> bool:
+    return bool(_UPDATE.match(_strip_comments(text)))
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a named query."""
+
+    name: str
+    type: str = "text"
+    required: bool = True
+    list: bool = False
+    example: str | None = None
+    description: str = ""
+
+
+@dataclass
+class NamedQuery:
+    """A ``.rq`` file with its header."""
+
+    name: str
+    path: Path
+    text: str
+    title: str = ""
+    description: str = ""
+    columns: list[str] = field(default_factory=list)
+    params: dict[str, Param] = field(default_factory=dict)
+    header: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_file(cls, path: Path) -> NamedQuery:
+        text = path.read_text(encoding="utf-8")
+        head_lines = [ln[2:].strip() if ln.startswith("#+") else None for ln in text.splitlines()]
+        toml_text = "\n".join(ln for ln in head_lines if ln is not None)
+        try:
+            header = tomllib.loads(toml_text)
+        except tomllib.TOMLDecodeError as err:
+            raise QueryError(f"{path}: bad #+ header: {err}") from None
+        params = {}
+        for name, spec in (header.get("params") or {}).items():
+            ptype = spec.get("type", "text")
+            if ptype not in PARAM_TYPES:
+                raise QueryError(f"{path}: parameter {name}: unknown type {ptype!r}")
+            params[name] = Param(
+                name=name,
+                type=ptype,
+                required=bool(spec.get("required", True)),
+                list=bool(spec.get("list", False)),
+                example=spec.get("example"),
+                description=spec.get("description", ""),
+            )
+        return cls(
+            name=path.stem,
+            path=path,
+            text=text,
+            title=header.get("title", ""),
+            description=header.get("description", ""),
+            columns=list(header.get("columns", [])),
+            params=params,
+            header=header,
+        )
+
+    @cached_property
+    def prepared(self) -> Any:
+        """The parsed query, prepared once and reused."""
+        return parse_sparql(self.text, origin=str(self.path))
+
+    @property
+    def kind(self) -> str:
+        """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``."""
+        name = self.prepared.algebra.name
+        return {
+            "SelectQuery": "SELECT",
+            "AskQuery": "ASK",
+            "ConstructQuery": "CONSTRUCT",
+            "DescribeQuery": "DESCRIBE",
+        }[name]
+
+    def _with_values(self, lists: Mapping[str, list[URIRef | Literal]]) -> Any:
+        """Prepared query with VALUES blocks for list parameters (parsed once per value set)."""
+        key = tuple((k, tuple(v)) for k, v in sorted(lists.items()))
+        cache = self.__dict__.setdefault("_values_cache", {})
+        if key not in cache:
+            blocks = " ".join(
+                f"VALUES ?{name} {{ {' '.join(t.n3() for t in terms)} }}" for name, terms in sorted(lists.items())
+            )
+            match = re.search(r"\bWHERE\s*\{", self.text, re.IGNORECASE)
+            if match is None:
+                raise QueryError(f"{self.path}: list parameters need a WHERE {{ … }} clause")
+            text = self.text[: match.end()] + " " + blocks + " " + self.text[match.end() :]
+            if len(cache) > 256:
+                cache.clear()
+            cache[key] = parse_sparql(text, origin=str(self.path))
+        return cache[key]
+
+    def run(
+        self,
+        graph: Graph,
+        bindings: Mapping[str, URIRef | Literal | list[URIRef | Literal]] | None = None,
+    ) -> Result:
+        """Run on ``graph`` with already-resolved ``bindings`` (RDF terms, or lists of terms for
+        ``list`` parameters)."""
+        bindings = dict(bindings or {})
+        lists = {k: v for k, v in bindings.items() if isinstance(v, list)}
+        single = {Variable(k): v for k, v in bindings.items() if not isinstance(v, list)}
+        prepared = self._with_values(lists) if lists else self.prepared
+        return graph.query(prepared, initBindings=single)
+
+
+def _load_dir(folder: Path) -> dict[str, NamedQuery]:
+    return {p.stem: NamedQuery.from_file(p) for p in sorted(folder.glob("*.rq"))}
+
+
+_CACHE: dict[tuple[str, str], dict[str, NamedQuery]] = {}
+
+
+def _cached(paths: DataPaths, sub: str) -> dict[str, NamedQuery]:
+    key = (str(paths.root), sub)
+    if key not in _CACHE:
+        _CACHE[key] = _load_dir(paths.queries / sub if sub else paths.queries)
+    return _CACHE[key]
+
+
+def load_queries(paths: DataPaths | None = None) -> dict[str, NamedQuery]:
+    """The user-facing named queries, by name."""
+    return _cached(paths or find_paths(), "")
+
+
+def load_qc_queries(paths: DataPaths | None = None) -> dict[str, NamedQuery]:
+    """The quality checks (each must return zero rows on a good graph), by name."""
+    return _cached(paths or find_paths(), "qc")
+
+
+def load_construct_queries(paths: DataPaths | None = None) -> list[NamedQuery]:
+    """The CONSTRUCT queries whose results the build adds to the graph, in name order."""
+    return list(_cached(paths or find_paths(), "construct").values())
+
+
+def coerce_text(param: Param, value: str) -> Literal:
+    """Turn a user value for a non-entity parameter into a literal of the right type."""
+    if param.type == "integer":
+        try:
+            return Literal(int(value))
+        except ValueError:
+            raise InputError(
+                f"parameter {param.name}: {value!r} is not a whole number",
+                hint=f"for example -p {param.name}={param.example or 1}",
+            ) from None
+    return Literal(value)
+
+
+def is_entity_type(ptype: str) -> bool:
+    """Whether parameters of this type are resolved to IRIs."""
+    return ptype in _ENTITY_TYPES

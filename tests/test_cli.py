@@ -1,0 +1,213 @@
+"""End to end: the installed CLI in a subprocess, on a small fixture tree with golden outputs
+(worked out by hand) and on the real graph; exit codes; docs that cannot drift."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import click
+import pytest
+
+from cancer_spread.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).parent / "golden"
+MINI = Path(__file__).parent / "fixtures" / "mini"
+
+
+@pytest.fixture(scope="module")
+def mini_root(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("mini")
+    (root / "ontology").mkdir()
+    shutil.copy(ROOT / "ontology" / "cancer-spread.ttl", root / "ontology")
+    shutil.copy(ROOT / "ontology" / "shapes.ttl", root / "ontology")
+    shutil.copytree(ROOT / "queries", root / "queries")
+    shutil.copytree(MINI / "graph", root / "graph")
+    return root
+
+
+GOLDEN_CASES = {
+    # Ranked by the best comparable figure (bone 60 > liver 40), then sources.
+    "sites-alpha": ["sites", "alpha", "--format", "csv"],
+    # bone includes its part, the spine (beta); alpha has 2 sources, beta 1.
+    "primaries-bone": ["primaries", "bone", "--format", "csv"],
+    "sites-alpha-source-s1": ["sites", "first cancer", "--source", "charity", "--format", "csv"],
+    "evidence-alpha-liver": ["evidence", "alpha", "C78.7", "--format", "csv"],
+    "classify-alpha-armpit": ["classify", "alpha", "armpit nodes", "--format", "csv"],
+    # Both reach liver and bone (beta through the spine); tie broken by sources, then name.
+    "likely-liver-bone": ["likely-primaries", "liver", "bone", "--format", "csv"],
+    "xrefs-liver": ["xrefs", "liver", "--format", "tsv"],
+    "shared-alpha-beta": ["query", "shared-sites", "-p", "cancer=alpha", "-p", "other=beta", "--format", "csv"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN_CASES))
+def test_golden_output_on_fixture_graph(run_cli, mini_root: Path, name: str) -> None:
+    result = run_cli("--root", str(mini_root), *GOLDEN_CASES[name])
+    assert result.returncode == 0, result.stderr
+    expected = (GOLDEN / f"{name}.txt").read_text(encoding="utf-8")
+    assert result.stdout == expected
+
+
+def test_hand_computed_ranking(run_cli, mini_root: Path) -> None:
+    out = run_cli("--root", str(mini_root), "sites", "alpha", "--format", "json")
+    data = json.loads(out.stdout)
+    sites = [b["siteLabel"]["value"] for b in data["results"]["bindings"]]
+    assert sites == ["bone", "liver", "axillary lymph nodes"]
+    assert data["results"]["bindings"][0]["bestFigure"]["value"] in ("60.0", "60")
+
+
+def test_classify_outside_regional_groups_is_distant(run_cli, mini_root: Path) -> None:
+    out = run_cli("--root", str(mini_root), "classify", "alpha", "inguinal lymph nodes", "--format", "json")
+    [row] = json.loads(out.stdout)["results"]["bindings"]
+    assert row["classification"]["value"] == "distant"
+    out = run_cli("--root", str(mini_root), "classify", "beta", "inguinal lymph nodes", "--format", "json")
+    [row] = json.loads(out.stdout)["results"]["bindings"]
+    assert row["classification"]["value"] == "not recorded"
+    out = run_cli("--root", str(mini_root), "classify", "alpha", "organ", "--format", "json")
+    assert json.loads(out.stdout)["results"]["bindings"][0]["classification"]["value"] == "local"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["sites", "breast"],
+        ["primaries", "liver", "--source", "NCI"],
+        ["evidence", "bowel cancer", "liver"],
+        ["define", "locally advanced"],
+        ["xrefs", "liver"],
+        ["classify", "breast", "supraclavicular lymph nodes"],
+        ["likely-primaries", "liver", "bone"],
+        ["query", "cancers-by-route", "-p", "route=bloodstream"],
+        ["query", "likely-primaries", "-p", "site=liver", "-p", "site=lung"],
+        ["queries"],
+        ["queries", "metastatic-sites"],
+        ["sparql", "SELECT ?c WHERE { ?c a cs:PrimaryCancer } ORDER BY ?c"],
+        ["stats"],
+    ],
+)
+def test_commands_answer_on_real_graph(run_cli, args) -> None:
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json"])
+def test_row_formats(run_cli, fmt: str) -> None:
+    result = run_cli("sites", "breast", "--format", fmt)
+    assert result.returncode == 0
+    if fmt == "json":
+        data = json.loads(result.stdout)
+        assert data["head"]["vars"][0] == "site"
+        assert data["results"]["bindings"][0]["site"]["type"] == "uri"
+    elif fmt == "csv":
+        assert result.stdout.startswith("site,siteLabel,")
+    elif fmt == "tsv":
+        assert result.stdout.startswith("?site\t?siteLabel")
+        assert "<https://w3id.org/cancer-spread/site/" in result.stdout
+    else:
+        assert "siteLabel" in result.stdout.splitlines()[0]
+
+
+def test_stats_json_keys(run_cli) -> None:
+    result = run_cli("stats", "--format", "json")
+    data = json.loads(result.stdout)
+    for key in (
+        "primary_cancers",
+        "sites",
+        "spread_patterns",
+        "evidence",
+        "sources",
+        "glossary_terms",
+        "unverified_codes",
+    ):
+        assert isinstance(data[key], int), key
+
+
+def test_sparql_from_file_and_construct(run_cli, tmp_path: Path) -> None:
+    q = tmp_path / "q.rq"
+    q.write_text("CONSTRUCT { ?c cs:spreadsTo site:liver } WHERE { ?c cs:spreadsTo site:liver }", encoding="utf-8")
+    result = run_cli("sparql", "--file", str(q), "--format", "nt")
+    assert result.returncode == 0, result.stderr
+    assert "<https://w3id.org/cancer-spread/cancer/colorectal>" in result.stdout
+    ask = run_cli("sparql", "ASK { cancer:breast cs:spreadsTo site:bone }")
+    assert ask.stdout.strip() == "true"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["sites", "brest"], "unknown primary cancer 'brest'"),
+        (["query", "nope"], "unknown query 'nope'"),
+        (["query", "metastatic-sites"], "missing parameter cancer"),
+        (["query", "metastatic-sites", "-p", "cancer"], "expected KEY=VALUE"),
+        (["sparql", "SELECT ?x WHERE { ?x"], "query:1:"),
+        (["sparql", "INSERT DATA { <a:b> <a:c> <a:d> }"], "read-only"),
+        (["sparql", "--file", "/nonexistent/q.rq"], "cannot read"),
+        (["export", "--format", "docx"], "Invalid value for '--format'"),
+        (["sites", "breast", "--format", "xml"], "Invalid value for '--format'"),
+    ],
+)
+def test_bad_input_exits_2_with_one_clear_message(run_cli, args, message: str) -> None:
+    result = run_cli(*args)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_no_rows_still_exit_0(run_cli) -> None:
+    result = run_cli("sites", "breast", "--source", "no such source at all", "--format", "csv")
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == ["site,siteLabel,bestFigure,nSources,nEvidence,kinds,sources"]
+
+
+def test_timeout_option(run_cli) -> None:
+    result = run_cli("sparql", "--timeout", "0.5", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    assert result.returncode == 2
+    assert "time limit" in result.stderr
+
+
+# ------------------------------------------------------------------ docs cannot drift
+
+
+def _commands() -> list[str]:
+    return sorted(main.commands)
+
+
+@pytest.mark.parametrize("name", _commands())
+def test_every_command_has_help_and_is_in_the_readme(name: str) -> None:
+    cmd = main.commands[name]
+    assert cmd.help and cmd.help.strip(), f"{name} has no help text"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"cancer-spread {name}" in readme, f"README.md does not document `cancer-spread {name}`"
+
+
+def test_help_runs_for_every_command(run_cli) -> None:
+    for name in _commands():
+        result = run_cli(name, "--help")
+        assert result.returncode == 0, name
+        assert "Usage:" in result.stdout
+
+
+def test_contract_command_names() -> None:
+    required = {
+        "sites",
+        "primaries",
+        "evidence",
+        "define",
+        "xrefs",
+        "classify",
+        "likely-primaries",
+        "query",
+        "queries",
+        "sparql",
+        "export",
+        "validate",
+        "fmt",
+        "stats",
+        "visualise",
+    }
+    assert required <= set(main.commands)
+    assert isinstance(main, click.Group)

@@ -1,0 +1,99 @@
+"""Exports: every RDF format parses back to the same graph; writes are atomic."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from cancer_spread.export import build_release, export_text
+
+RDF_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml", "trig": "trig"}
+
+
+def _triples(g: Graph) -> set:
+    # The graph has no blank nodes, so set equality is isomorphism.
+    return set(g)
+
+
+@pytest.mark.parametrize("fmt", sorted(RDF_FORMATS))
+def test_rdf_round_trip(graph, fmt: str) -> None:
+    text = export_text(graph, fmt)
+    if fmt == "trig":
+        from rdflib import Dataset
+
+        ds = Dataset()
+        ds.parse(data=text, format="trig")
+        back = {(s, p, o) for s, p, o, _g in ds.quads()}
+        assert back == _triples(graph)
+        return
+    back = Graph().parse(data=text, format=RDF_FORMATS[fmt])
+    assert _triples(back) == _triples(graph)
+
+
+def test_export_is_deterministic(graph) -> None:
+    assert export_text(graph, "ttl") == export_text(graph, "ttl")
+    assert export_text(graph, "nt") == export_text(graph, "nt")
+
+
+def test_csv_has_one_row_per_pattern(graph) -> None:
+    from cancer_spread.stats import compute_stats
+
+    lines = export_text(graph, "csv").splitlines()
+    assert len(lines) - 1 == compute_stats(graph)["spread_patterns"]
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_network_formats_keep_attributes(graph, fmt: str) -> None:
+    import networkx as nx
+
+    text = export_text(graph, fmt)
+    ET.fromstring(text)  # well-formed XML
+    path_reader = nx.read_graphml if fmt == "graphml" else nx.read_gexf
+    import io
+
+    G = path_reader(io.BytesIO(text.encode("utf-8")))
+    breast = "https://w3id.org/cancer-spread/cancer/breast"
+    assert G.nodes[breast]["label"] == "breast cancer"
+    assert G.nodes[breast]["kind"] == "cancer"
+    assert "NCIT:C4872" in G.nodes[breast]["codes"]
+    edge = G.get_edge_data(breast, "https://w3id.org/cancer-spread/site/bone")
+    if fmt == "gexf":  # read_gexf returns a multigraph-shaped dict for directed graphs in some versions
+        edge = edge.get(0, edge) if isinstance(edge, dict) and 0 in edge else edge
+    assert int(edge["n_sources"]) >= 3
+
+
+def test_cli_export_writes_atomically(run_cli, tmp_path: Path) -> None:
+    out = tmp_path / "g.jsonld"
+    result = run_cli("export", "--format", "jsonld", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert "@context" in data
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.jsonld"]
+
+
+def test_failed_export_leaves_existing_file(run_cli, tmp_path: Path) -> None:
+    out = tmp_path / "keep.ttl"
+    out.write_text("precious", encoding="utf-8")
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("this is not turtle", encoding="utf-8")
+    result = run_cli("export", "--format", "ttl", "-o", str(out), "--with", str(bad))
+    assert result.returncode == 2
+    assert out.read_text(encoding="utf-8") == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.ttl", "keep.ttl"]
+
+
+def test_build_release(graph, tmp_path: Path) -> None:
+    from rdflib.namespace import VOID
+
+    from cancer_spread.namespaces import DATASET
+
+    paths = build_release(graph, tmp_path)
+    assert [p.name for p in paths] == ["cancer-spread.ttl", "void.ttl", "context.jsonld"]
+    void = Graph().parse(tmp_path / "void.ttl")
+    assert int(void.value(DATASET, VOID.triples)) > 1000
+    merged = Graph().parse(tmp_path / "cancer-spread.ttl")
+    assert len(merged) == len(graph)

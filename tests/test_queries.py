@@ -1,0 +1,168 @@
+"""The named query files keep their contract, and parameters are bound, never pasted."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from rdflib import URIRef
+
+from cancer_spread.api import run_query, sparql
+from cancer_spread.errors import InputError, QueryError
+from cancer_spread.queries import load_queries
+
+QUERIES = load_queries()
+REQUIRED = [
+    "metastatic-sites",
+    "primaries-for-site",
+    "evidence",
+    "define",
+    "xrefs",
+    "classify-spread",
+    "likely-primaries",
+    "shared-sites",
+    "cancers-by-route",
+    "sources",
+    "glossary",
+]
+
+
+def test_required_queries_exist() -> None:
+    assert set(REQUIRED) <= set(QUERIES)
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_header_documents_the_query(name: str) -> None:
+    q = QUERIES[name]
+    assert q.title and q.description, f"{name}: #+ title and description are required"
+    assert q.columns, f"{name}: #+ columns is required"
+    for p in q.params.values():
+        assert p.example and p.description, f"{name}: parameter {p.name} needs an example and a description"
+        assert re.search(rf"\?{p.name}\b", q.text), f"{name}: parameter {p.name} is not a variable in the query"
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_select_has_order_by_and_declared_columns(name: str) -> None:
+    q = QUERIES[name]
+    assert q.kind == "SELECT"
+    assert "ORDER BY" in q.text.upper()
+    projected = [str(v) for v in q.prepared.algebra["PV"]]
+    assert projected == q.columns, f"{name}: #+ columns {q.columns} != projection {projected}"
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_example_parameters_run(name: str, graph) -> None:
+    q = QUERIES[name]
+    params = {p.name: ([p.example] if p.list else p.example) for p in q.params.values() if p.required}
+    rows = run_query(name, graph, **params)
+    assert len(rows) > 0, f"{name} answered nothing for its own example"
+
+
+def test_prepared_once_and_reused() -> None:
+    q = QUERIES["metastatic-sites"]
+    assert q.prepared is q.prepared
+
+
+def test_hostile_text_is_data_not_query(graph) -> None:
+    # A value that would change the query if it were pasted into it.
+    nasty = '") } UNION { ?s ?p ?o } #'
+    rows = run_query("metastatic-sites", graph, cancer="breast", source=nasty)
+    assert len(rows) == 0
+    with pytest.raises(InputError, match="unknown primary cancer"):
+        run_query("metastatic-sites", graph, cancer=nasty)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("breast", "cancer/breast"),
+        ("BREAST CANCER", "cancer/breast"),
+        ("breast carcinoma", "cancer/breast"),
+        ("NCIT:C4872", "cancer/breast"),
+        ("ncit:c4872", "cancer/breast"),
+        ("BRCA", "cancer/breast"),
+        ("cancer:breast", "cancer/breast"),
+        ("https://w3id.org/cancer-spread/cancer/breast", "cancer/breast"),
+        ("bowel cancer", "cancer/colorectal"),
+        ("oesophageal cancer", "cancer/oesophagus"),
+        ("esophageal cancer", "cancer/oesophagus"),
+        ("womb cancer", "cancer/womb"),
+        ("uterine cancer", "cancer/womb"),
+        ("endometrial cancer", "cancer/womb"),
+    ],
+)
+def test_cancer_names_resolve(graph, value: str, expected: str) -> None:
+    from cancer_spread.resolve import resolver_for
+
+    assert str(resolver_for(graph).resolve(value, "cancer")).endswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("C78.7", "site/liver"),
+        ("UBERON:0002107", "site/liver"),
+        ("liver", "site/liver"),
+        ("armpit lymph nodes", "site/axillary-lymph-nodes"),
+        ("C79.5", "site/bone"),
+    ],
+)
+def test_site_codes_resolve(graph, value: str, expected: str) -> None:
+    from cancer_spread.resolve import resolver_for
+
+    assert str(resolver_for(graph).resolve(value, "site")).endswith(expected)
+
+
+def test_unknown_value_suggests_close_matches(graph) -> None:
+    with pytest.raises(InputError) as err:
+        run_query("metastatic-sites", graph, cancer="brest cancer")
+    assert "unknown primary cancer 'brest cancer'" in err.value.message
+    assert "breast cancer" in (err.value.hint or "")
+
+
+def test_missing_and_unknown_parameters(graph) -> None:
+    with pytest.raises(InputError, match="missing parameter cancer"):
+        run_query("metastatic-sites", graph)
+    with pytest.raises(InputError, match="unknown parameter 'colour'"):
+        run_query("metastatic-sites", graph, cancer="breast", colour="red")
+    with pytest.raises(InputError, match="unknown query"):
+        run_query("no-such-query", graph)
+
+
+def test_sparql_syntax_error_has_line_and_column(graph) -> None:
+    with pytest.raises(QueryError) as err:
+        sparql("SELECT ?x\nWHERE { ?x a }", graph)
+    assert re.match(r"query:2:\d+: SPARQL syntax error", err.value.message)
+
+
+def test_update_is_refused(graph) -> None:
+    before = len(graph)
+    with pytest.raises(QueryError, match="read-only"):
+        sparql("PREFIX ex: <http://example.org/>\nINSERT DATA { ex:a ex:b ex:c }", graph)
+    with pytest.raises(QueryError, match="read-only"):
+        sparql("# comment\nDELETE WHERE { ?s ?p ?o }", graph)
+    assert len(graph) == before
+
+
+def test_time_limit_stops_a_runaway_query(graph) -> None:
+    with pytest.raises(QueryError, match="time limit"):
+        sparql("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", graph, timeout=0.5)
+
+
+def test_results_as_dataframe(graph) -> None:
+    pd = pytest.importorskip("pandas")
+    df = run_query("metastatic-sites", graph, cancer="breast").to_dataframe()
+    assert isinstance(df, pd.DataFrame)
+    assert list(df.columns)[:2] == ["site", "siteLabel"]
+
+
+def test_sparql_json_format(graph) -> None:
+    data = run_query("xrefs", graph, entity="liver").to_sparql_json()
+    assert data["head"]["vars"] == ["scheme", "code", "status", "meaning"]
+    codes = {b["code"]["value"] for b in data["results"]["bindings"]}
+    assert "ICD10:C78.7" in codes and "UBERON:0002107" in codes
+
+
+def test_construct_returns_a_graph(graph) -> None:
+    out = sparql("CONSTRUCT { ?c cs:spreadsTo site:liver } WHERE { ?c cs:spreadsTo site:liver }", graph)
+    assert (URIRef("https://w3id.org/cancer-spread/cancer/colorectal"), None, None) in out
