@@ -97,3 +97,12 @@ def test_build_release(graph, tmp_path: Path) -> None:
     assert int(void.value(DATASET, VOID.triples)) > 1000
     merged = Graph().parse(tmp_path / "cancer-spread.ttl")
     assert len(merged) == len(graph)
+
+
+def test_published_jsonld_context_is_current() -> None:
+    path = Path(__file__).resolve().parent.parent / "ontology" / "context.jsonld"
+    from cancer_spread.export import jsonld_context
+
+    assert json.loads(path.read_text(encoding="utf-8")) == jsonld_context(), (
+        "ontology/context.jsonld is out of date: regenerate it with `cancer-spread build` and copy build/context.jsonld"
+    )

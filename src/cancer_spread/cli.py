@@ -552,6 +552,13 @@ def export(ctx: click.Context, fmt: str, output: Path | None, extra: tuple[Path,
     help="Preset filter: only evidence from sources matching TEXT (repeatable).",
 )
 @click.option("--glossary", is_flag=True, help="Also draw glossary terms linked to what they describe.")
+@click.option(
+    "--select",
+    default="auto",
+    show_default=True,
+    metavar="NAME",
+    help="Node selected when the page opens ('auto': the focus, or breast cancer; 'none': nothing).",
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in a web browser when written.")
 @graph_options
 @click.pass_context
@@ -567,6 +574,7 @@ def visualise(
     min_figure: float | None,
     sources: tuple[str, ...],
     glossary: bool,
+    select: str,
     open_browser: bool,
     extra: tuple[Path, ...],
 ) -> None:
@@ -594,6 +602,7 @@ def visualise(
         title=title,
         filters=filters or None,
         glossary=glossary,
+        select=None if select.casefold() == "none" else select,
     )
     click.echo(str(Path(path).resolve()))
     if open_browser:

@@ -72,7 +72,7 @@ def evidence_items(graph: Graph, pattern: URIRef) -> list[dict[str, Any]]:
                 "measure": _label(graph, measure) if measure is not None else None,
                 "measure_id": curie(str(measure)) if measure is not None else None,
                 "denominator": _num(graph.value(ev, CS.denominator)),
-                "count": _num(graph.value(ev, CS.count)),
+                "count": _num(graph.value(ev, CS["count"])),
                 "population": _num(graph.value(ev, CS.population)),
                 "timing": _label(graph, timing) if timing is not None else None,
                 "note": _num(graph.value(ev, RDFS.comment)),

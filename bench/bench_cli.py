@@ -1,0 +1,109 @@
+"""Cold CLI and warm query timings, measured side by side in one run.
+
+Cold: whole processes, interleaved round-robin so that machine noise hits every contender alike:
+``python -c pass`` (interpreter floor), ``python -c "import rdflib"`` (the library floor) and
+``cancer-spread sites breast``. Warm: every named query in-process on the loaded graph, prepared
+(as the library runs them) against parsing the query text every time.
+
+Usage: python bench/bench_cli.py [--quick] [-o bench/results/cli.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def _time(cmd: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def cold(runs: int) -> list[tuple[str, float, float]]:
+    py = sys.executable
+    exe = shutil.which("cancer-spread", path=str(Path(py).parent)) or "cancer-spread"
+    contenders = {
+        "python -c pass": [py, "-c", "pass"],
+        'python -c "import rdflib"': [py, "-c", "import rdflib"],
+        "cancer-spread sites breast": [exe, "sites", "breast"],
+        "cancer-spread define metastasis": [exe, "define", "metastasis"],
+    }
+    for cmd in contenders.values():  # warm the OS file cache
+        _time(cmd)
+    times: dict[str, list[float]] = {k: [] for k in contenders}
+    for _ in range(runs):
+        for name, cmd in contenders.items():
+            times[name].append(_time(cmd))
+    floor = statistics.median(times['python -c "import rdflib"'])
+    return [(n, statistics.median(t), statistics.median(t) / floor) for n, t in times.items()]
+
+
+def warm(repeats: int) -> list[tuple[str, float, float, float]]:
+    from rdflib.plugins.sparql import prepareQuery
+
+    from cancer_spread.api import bind_params
+    from cancer_spread.load import load_graph
+    from cancer_spread.namespaces import PREFIXES
+    from cancer_spread.queries import load_queries
+
+    graph = load_graph()
+    rows = []
+    for name, q in load_queries().items():
+        params = {p.name: ([p.example] if p.list else p.example) for p in q.params.values() if p.required}
+        bindings = bind_params(q, graph, params)
+        single = {k: v for k, v in bindings.items() if not isinstance(v, list)}
+        lists = {k: v for k, v in bindings.items() if isinstance(v, list)}
+        prepared_t, text_t = [], []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            list(q.run(graph, bindings))
+            prepared_t.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            text = q.text  # list parameters are measured prepared only
+            if not lists:
+                list(graph.query(prepareQuery(text, initNs=PREFIXES), initBindings=single))
+            text_t.append(time.perf_counter() - t)
+        p_med = statistics.median(prepared_t) * 1000
+        t_med = statistics.median(text_t) * 1000 if not lists else float("nan")
+        rows.append((name, p_med, t_med, t_med / p_med if p_med else float("nan")))
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer runs (CI-sized)")
+    ap.add_argument("-o", "--output", type=Path, default=Path(__file__).parent / "results" / "cli.md")
+    args = ap.parse_args()
+    runs, repeats = (5, 5) if args.quick else (15, 30)
+    c = cold(runs)
+    w = warm(repeats)
+    lines = [
+        "## Cold CLI and warm queries (`bench/bench_cli.py`)",
+        "",
+        f"Cold: whole-process medians of {runs} interleaved runs; ratio against `import rdflib`.",
+        "",
+        "| command | median s | × import rdflib |",
+        "|---|---|---|",
+        *[f"| `{n}` | {m:.3f} | {r:.2f} |" for n, m, r in c],
+        "",
+        f"Warm: in-process medians of {repeats} runs on the curated graph (ms); text = parse the",
+        "SPARQL every time, as plain rdflib does; prepared = how the library runs them.",
+        "",
+        "| query | prepared ms | text ms | text / prepared |",
+        "|---|---|---|---|",
+        *[f"| {n} | {p:.2f} | {t:.2f} | {r:.1f} |" for n, p, t, r in w],
+        "",
+    ]
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
