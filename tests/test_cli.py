@@ -211,3 +211,71 @@ def test_contract_command_names() -> None:
     }
     assert required <= set(main.commands)
     assert isinstance(main, click.Group)
+
+
+# ------------------------------------------------------------------ viewer and build entries
+
+
+def test_visualise_writes_one_file_and_prints_its_path(run_cli, tmp_path: Path) -> None:
+    result = run_cli("visualise", "-o", "out/spread.html", "--focus", "bowel cancer", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    path = Path(result.stdout.strip())
+    assert path == (tmp_path / "out" / "spread.html").resolve()
+    assert "Where colorectal cancer spreads" in path.read_text(encoding="utf-8")
+    # Nothing else is written into the working directory (no lib/ folder, no temp files).
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == ["out", "out/spread.html"]
+
+
+def test_visualise_py_is_an_entry_to_the_viewer(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "v.html"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "visualise.py"), "-o", str(out), "--select", "none"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert "Usage: visualise.py" in subprocess.run(
+        [sys.executable, str(ROOT / "visualise.py"), "--help"], capture_output=True, text=True
+    ).stdout
+
+
+def test_visualise_unknown_focus_is_bad_input(run_cli, tmp_path: Path) -> None:
+    result = run_cli("visualise", "-o", str(tmp_path / "x.html"), "--focus", "nowhere at all")
+    assert result.returncode == 2
+    assert "focus" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_build_writes_release_files(run_cli, tmp_path: Path) -> None:
+    result = run_cli("build", "-o", str(tmp_path / "b"))
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in (tmp_path / "b").iterdir())
+    assert names == ["cancer-spread.ttl", "context.jsonld", "void.ttl"]
+
+
+def test_readme_figures_match_stats(graph) -> None:
+    import re
+
+    from cancer_spread.stats import compute_stats
+
+    s = compute_stats(graph)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+
+    def row(label: str) -> str:
+        m = re.search(rf"^\| {re.escape(label)} \| (.+?) \|$", readme, re.M)
+        assert m, f"README.md lost its '{label}' row"
+        return m.group(1)
+
+    assert row("primary cancers (with subtypes)") == str(s["primary_cancers"])
+    assert row("sites (of which lymph node groups)") == f"{s['sites']} ({s['lymph_node_groups']})"
+    assert row("spread patterns") == str(s["spread_patterns"])
+    assert row("evidence items (with a figure)") == f"{s['evidence']} ({s['quantitative_evidence']})"
+    assert row("sources") == str(s["sources"])
+    assert row("glossary terms") == str(s["glossary_terms"])
+    assert row("lymph node rules / route claims") == f"{s['node_rules']} / {s['route_claims']}"
+    assert row("verified / unverified codes") == f"{s['verified_codes']} / {s['unverified_codes']}"

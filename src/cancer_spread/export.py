@@ -21,7 +21,7 @@ from .namespaces import PREFIXES, bind_prefixes
 __all__ = ["EXPORT_FORMATS", "build_release", "export_text", "jsonld_context", "serialise"]
 
 EXPORT_FORMATS = ("ttl", "nt", "jsonld", "xml", "trig", "csv", "graphml", "gexf")
-_RDFLIB = {"nt": "nt", "xml": "pretty-xml", "trig": "trig"}
+_RDFLIB = {"nt": "nt", "xml": "xml", "trig": "trig"}
 
 
 def jsonld_context() -> dict:
