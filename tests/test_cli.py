@@ -239,9 +239,10 @@ def test_visualise_py_is_an_entry_to_the_viewer(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert "Usage: visualise.py" in subprocess.run(
-        [sys.executable, str(ROOT / "visualise.py"), "--help"], capture_output=True, text=True
-    ).stdout
+    assert (
+        "Usage: visualise.py"
+        in subprocess.run([sys.executable, str(ROOT / "visualise.py"), "--help"], capture_output=True, text=True).stdout
+    )
 
 
 def test_visualise_unknown_focus_is_bad_input(run_cli, tmp_path: Path) -> None:

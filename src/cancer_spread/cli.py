@@ -611,5 +611,28 @@ def visualise(
         webbrowser.open(Path(path).resolve().as_uri())
 
 
+# ---------------------------------------------------------------------- topic modules
+
+#: Modules that add commands of their own (each exports ``COMMANDS``, a list of click commands).
+#: They import only click at module level, so that ``cancer-spread --help`` stays fast.
+COMMAND_MODULES = ("cli_analyse", "cli_ingest", "cli_serve")
+
+
+def _register_topic_commands() -> None:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f".{name}", __package__)
+        except ModuleNotFoundError as err:
+            if err.name == f"{__package__}.{name}":
+                continue  # not part of this build
+            raise
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register_topic_commands()
+
 if __name__ == "__main__":  # pragma: no cover
     main()
