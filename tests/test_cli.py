@@ -208,6 +208,11 @@ def test_contract_command_names() -> None:
         "fmt",
         "stats",
         "visualise",
+        "analyse",
+        "plot",
+        "ingest",
+        "serve",
+        "push",
     }
     assert required <= set(main.commands)
     assert isinstance(main, click.Group)

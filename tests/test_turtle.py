@@ -32,7 +32,7 @@ def _sample_graph() -> Graph:
     for i in range(30):
         s = URIRef(f"{ex}s{i:02d}")
         g.add((s, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"), Literal(f"site {i}", lang="en")))
-        g.add((s, URIRef("https://w3id.org/cancer-spread/vocab/value"), Literal("12.50", datatype=XSD.decimal)))
+        g.add((s, URIRef("https://w3id.org/cancer-spread/vocab/value"), Literal("12.5", datatype=XSD.decimal)))
         g.add((s, URIRef("https://w3id.org/cancer-spread/vocab/count"), Literal(i)))
         g.add((s, URIRef("http://www.w3.org/2004/02/skos/core#broader"), URIRef(f"{ex}s{(i * 7) % 30:02d}")))
     g.add((URIRef(ex + "q"), URIRef("http://example.org/p"), Literal('quote " and \\ and\nnewline')))
@@ -125,3 +125,29 @@ def test_write_atomic_leaves_old_file_on_error(tmp_path: Path) -> None:
         write_atomic(path, Boom("new"))
     assert path.read_text(encoding="utf-8") == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_write_atomic_gives_normal_permissions(tmp_path: Path) -> None:
+    import os
+
+    path = tmp_path / "out.txt"
+    write_atomic(path, "x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+@pytest.mark.parametrize(
+    ("lexical", "written"),
+    [("16.00", "16.0"), ("84", "84.0"), ("+0.50", "0.5"), ("-003.10", "-3.1"), ("-0.0", "0.0"), ("7.34", "7.34")],
+)
+def test_decimals_are_written_in_canonical_form(lexical: str, written: str) -> None:
+    g = Graph()
+    g.add((URIRef("http://example.org/a"), URIRef("http://example.org/v"), Literal(lexical, datatype=XSD.decimal)))
+    text = canonical_turtle(g)
+    assert f"<http://example.org/v> {written} ." in text
+    back = Graph().parse(data=text, format="turtle")
+    assert (
+        back.value(URIRef("http://example.org/a"), URIRef("http://example.org/v")).toPython()
+        == Literal(lexical, datatype=XSD.decimal).toPython()
+    )

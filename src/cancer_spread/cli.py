@@ -5,95 +5,25 @@ Exit codes: 0 answered (even with no rows), 1 problems found by a check, 2 bad i
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .errors import CancerSpreadError, InputError
+from .clikit import (
+    CONTEXT,
+    InputError,
+    endpoint_options,
+    graph_options,
+    handle_errors,
+    load_ctx_graph,
+    print_rows,
+    row_options,
+    run_named,
+)
 
 __all__ = ["main"]
-
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-def _fail(err: CancerSpreadError) -> None:
-    click.echo(f"error: {err.message}", err=True)
-    if err.hint:
-        click.echo(f"  hint: {err.hint}", err=True)
-    sys.exit(err.exit_code)
-
-
-def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn library errors into one clear message on stderr and the right exit code."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except CancerSpreadError as err:
-            _fail(err)
-        except BrokenPipeError:  # e.g. piped into `head`
-            sys.exit(0)
-
-    return wrapper
-
-
-# ---------------------------------------------------------------------- shared options
-
-
-def graph_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--with FILE (extra Turtle, e.g. cohort evidence) on every command that reads the graph."""
-    return click.option(
-        "--with",
-        "extra",
-        multiple=True,
-        type=click.Path(dir_okay=False, path_type=Path),
-        metavar="FILE",
-        help="Also load this Turtle file (for example cohort evidence from `ingest`). Repeatable.",
-    )(func)
-
-
-def row_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["table", "csv", "tsv", "json"]),
-        default="table",
-        show_default=True,
-        help="Output: an aligned table, CSV, TSV, or W3C SPARQL 1.1 results JSON.",
-    )(func)
-    func = click.option(
-        "--timeout",
-        type=float,
-        default=None,
-        metavar="SECONDS",
-        help="Stop a query that runs longer than this.",
-    )(func)
-    return graph_options(func)
-
-
-def _graph(ctx: click.Context, extra: tuple[Path, ...]) -> Any:
-    from .load import load_graph
-
-    return load_graph(ctx.obj.get("root"), extra=list(extra))
-
-
-def _print_rows(results: Any, fmt: str) -> None:
-    click.echo(results.to_text(fmt), nl=False)
-
-
-def _named(
-    ctx: click.Context, name: str, params: dict[str, Any], fmt: str, timeout: float | None, extra: tuple[Path, ...]
-) -> None:
-    from .api import run_query
-
-    graph = _graph(ctx, extra)
-    results = run_query(name, graph, timeout=timeout, **{k: v for k, v in params.items() if v is not None})
-    _print_rows(results, fmt)
 
 
 # ---------------------------------------------------------------------- the group
@@ -142,7 +72,7 @@ def sites(
     Example:
       cancer-spread sites breast
     """
-    _named(ctx, "metastatic-sites", {"cancer": cancer, "source": source}, fmt, timeout, extra)
+    run_named(ctx, "metastatic-sites", {"cancer": cancer, "source": source}, fmt, timeout, extra)
 
 
 @main.command(context_settings=CONTEXT)
@@ -160,7 +90,7 @@ def primaries(
     Example:
       cancer-spread primaries bone --source NCI
     """
-    _named(ctx, "primaries-for-site", {"site": site, "source": source}, fmt, timeout, extra)
+    run_named(ctx, "primaries-for-site", {"site": site, "source": source}, fmt, timeout, extra)
 
 
 @main.command(context_settings=CONTEXT)
@@ -178,7 +108,7 @@ def evidence(
     Example:
       cancer-spread evidence colorectal liver
     """
-    _named(ctx, "evidence", {"cancer": cancer, "site": site}, fmt, timeout, extra)
+    run_named(ctx, "evidence", {"cancer": cancer, "site": site}, fmt, timeout, extra)
 
 
 @main.command(context_settings=CONTEXT)
@@ -193,7 +123,7 @@ def define(ctx: click.Context, term: str, fmt: str, timeout: float | None, extra
     Example:
       cancer-spread define "locally advanced"
     """
-    _named(ctx, "define", {"term": term}, fmt, timeout, extra)
+    run_named(ctx, "define", {"term": term}, fmt, timeout, extra)
 
 
 @main.command(context_settings=CONTEXT)
@@ -208,7 +138,7 @@ def xrefs(ctx: click.Context, name: str, fmt: str, timeout: float | None, extra:
     Example:
       cancer-spread xrefs liver
     """
-    _named(ctx, "xrefs", {"entity": name}, fmt, timeout, extra)
+    run_named(ctx, "xrefs", {"entity": name}, fmt, timeout, extra)
 
 
 @main.command(context_settings=CONTEXT)
@@ -226,7 +156,7 @@ def classify(
     Example:
       cancer-spread classify breast "armpit lymph nodes"
     """
-    _named(ctx, "classify-spread", {"cancer": cancer, "site": site}, fmt, timeout, extra)
+    run_named(ctx, "classify-spread", {"cancer": cancer, "site": site}, fmt, timeout, extra)
 
 
 @main.command("likely-primaries", context_settings=CONTEXT)
@@ -243,7 +173,7 @@ def likely_primaries(
     Example:
       cancer-spread likely-primaries liver bone
     """
-    _named(ctx, "likely-primaries", {"site": list(site)}, fmt, timeout, extra)
+    run_named(ctx, "likely-primaries", {"site": list(site)}, fmt, timeout, extra)
 
 
 @main.command(context_settings=CONTEXT)
@@ -285,7 +215,7 @@ def query(
         for key, spec in q.params.items():
             if spec.list and key in values and not isinstance(values[key], list):
                 values[key] = [values[key]]
-    _named(ctx, name, values, fmt, timeout, extra)
+    run_named(ctx, name, values, fmt, timeout, extra)
 
 
 @main.command(context_settings=CONTEXT)
@@ -335,6 +265,7 @@ def queries(name: str | None) -> None:
     help="Rows: table|csv|tsv|json (default table). Graphs (CONSTRUCT/DESCRIBE): ttl|nt|jsonld (default ttl).",
 )
 @click.option("--timeout", type=float, default=None, metavar="SECONDS", help="Stop a query that runs longer than this.")
+@endpoint_options
 @graph_options
 @click.pass_context
 @handle_errors
@@ -364,7 +295,12 @@ def sparql(
         except OSError as err:
             raise InputError(f"{file}: cannot read: {err.strerror}") from None
     assert text is not None
-    result = run_sparql(text, _graph(ctx, extra), timeout=timeout)
+    if ctx.obj.get("endpoint"):
+        from .remote import sparql as run_remote
+
+        result = run_remote(text, ctx.obj["endpoint"], default_graph=ctx.obj.get("graph_iri"), timeout=timeout)
+    else:
+        result = run_sparql(text, load_ctx_graph(ctx, extra), timeout=timeout)
     if isinstance(result, bool):
         if fmt in (None, "table", "csv", "tsv"):
             click.echo("true" if result else "false")
@@ -386,7 +322,7 @@ def sparql(
     rfmt = fmt or "table"
     if rfmt not in ("table", "csv", "tsv", "json"):
         raise InputError(f"--format {rfmt}: a SELECT result is rows", hint="use table, csv, tsv or json")
-    _print_rows(result, rfmt)
+    print_rows(result, rfmt)
 
 
 # ---------------------------------------------------------------------- data jobs
@@ -401,7 +337,7 @@ def validate(ctx: click.Context, extra: tuple[Path, ...]) -> None:
     from .paths import find_paths
     from .validate import validate_graph
 
-    graph = _graph(ctx, extra)
+    graph = load_ctx_graph(ctx, extra)
     findings = validate_graph(graph, find_paths(ctx.obj.get("root")))
     for f in findings:
         click.echo(f.format())
@@ -448,7 +384,7 @@ def build(ctx: click.Context, output: Path, extra: tuple[Path, ...]) -> None:
     """Build the release files: the merged graph (canonical Turtle) and its VoID/DCAT description."""
     from .export import build_release
 
-    graph = _graph(ctx, extra)
+    graph = load_ctx_graph(ctx, extra)
     for path in build_release(graph, output):
         click.echo(path)
 
@@ -464,7 +400,7 @@ def stats(ctx: click.Context, fmt: str, extra: tuple[Path, ...]) -> None:
 
     from .stats import compute_stats
 
-    numbers = compute_stats(_graph(ctx, extra))
+    numbers = compute_stats(load_ctx_graph(ctx, extra))
     if fmt == "json":
         click.echo(json.dumps(numbers, indent=2))
     else:
@@ -502,7 +438,7 @@ def export(ctx: click.Context, fmt: str, output: Path | None, extra: tuple[Path,
     from .export import export_text
     from .turtle import write_atomic
 
-    data = export_text(_graph(ctx, extra), fmt)
+    data = export_text(load_ctx_graph(ctx, extra), fmt)
     if output is None:
         click.echo(data, nl=False)
     else:
@@ -595,7 +531,7 @@ def visualise(
         filters["sources"] = list(sources)
     path = write_html(
         output,
-        _graph(ctx, extra),
+        load_ctx_graph(ctx, extra),
         focus=focus,
         layout=layout,
         physics=physics,
@@ -622,12 +558,7 @@ def _register_topic_commands() -> None:
     import importlib
 
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f".{name}", __package__)
-        except ModuleNotFoundError as err:
-            if err.name == f"{__package__}.{name}":
-                continue  # not part of this build
-            raise
+        module = importlib.import_module(f".{name}", __package__)
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -47,6 +47,18 @@ _DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
 
+def _canonical_decimal(text: str) -> str:
+    """XSD's canonical form of a decimal: no leading '+', no redundant zeros, at least one digit
+    on each side of the point ('16.00' -> '16.0', '+.5' -> '0.5', '84' -> '84.0')."""
+    sign = "-" if text.startswith("-") else ""
+    whole, _, frac = text.lstrip("+-").partition(".")
+    whole = whole.lstrip("0") or "0"
+    frac = frac.rstrip("0") or "0"
+    if whole == "0" and frac == "0":
+        sign = ""
+    return f"{sign}{whole}.{frac}"
+
+
 class _Writer:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
@@ -75,8 +87,8 @@ class _Writer:
         dt = lit.datatype
         if dt == XSD.integer and _INTEGER.match(text):
             return text
-        if dt == XSD.decimal and _DECIMAL.match(text):
-            return text
+        if dt == XSD.decimal and (_DECIMAL.match(text) or _INTEGER.match(text)):
+            return _canonical_decimal(text)
         if dt == XSD.boolean and text in ("true", "false"):
             return text
         quoted = '"' + "".join(_ESCAPES.get(c, c) for c in text) + '"'
@@ -183,6 +195,10 @@ def write_atomic(path: Path, text: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        # mkstemp creates the file private (0600); give it the mode a plain open() would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

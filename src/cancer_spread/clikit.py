@@ -1,0 +1,142 @@
+"""What every ``cancer-spread`` command shares: error handling, common options, running a
+named query. ``cli.py`` and the topic modules (``cli_analyse``, ``cli_ingest``, ``cli_serve``)
+import from here, never from each other.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import CancerSpreadError, InputError
+
+__all__ = [
+    "CONTEXT",
+    "InputError",
+    "endpoint_options",
+    "graph_options",
+    "handle_errors",
+    "load_ctx_graph",
+    "print_rows",
+    "row_options",
+    "run_named",
+]
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _fail(err: CancerSpreadError) -> None:
+    click.echo(f"error: {err.message}", err=True)
+    if err.hint:
+        click.echo(f"  hint: {err.hint}", err=True)
+    sys.exit(err.exit_code)
+
+
+def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library errors into one clear message on stderr and the right exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CancerSpreadError as err:
+            _fail(err)
+        except BrokenPipeError:  # e.g. piped into `head`
+            sys.exit(0)
+
+    return wrapper
+
+
+# ---------------------------------------------------------------------- shared options
+
+
+def graph_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--with FILE (extra Turtle, e.g. cohort evidence) on every command that reads the graph."""
+    return click.option(
+        "--with",
+        "extra",
+        multiple=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        metavar="FILE",
+        help="Also load this Turtle file (for example cohort evidence from `ingest`). Repeatable.",
+    )(func)
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    ctx.ensure_object(dict)[param.name or ""] = value
+    return value
+
+
+def endpoint_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--endpoint URL and --graph IRI: ask a SPARQL store instead of the embedded graph (kept in
+    ``ctx.obj``, so that the commands' signatures do not change)."""
+    func = click.option(
+        "--graph",
+        "graph_iri",
+        default=None,
+        metavar="IRI",
+        expose_value=False,
+        callback=_remember,
+        help="With --endpoint: query this named graph of the store (as its default graph).",
+    )(func)
+    return click.option(
+        "--endpoint",
+        default=None,
+        metavar="URL",
+        expose_value=False,
+        callback=_remember,
+        help="Ask this SPARQL endpoint (e.g. http://localhost:7878/query) instead of the embedded graph; "
+        "names are still resolved on the local graph.",
+    )(func)
+
+
+def row_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = endpoint_options(func)
+    func = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "csv", "tsv", "json"]),
+        default="table",
+        show_default=True,
+        help="Output: an aligned table, CSV, TSV, or W3C SPARQL 1.1 results JSON.",
+    )(func)
+    func = click.option(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="Stop a query that runs longer than this.",
+    )(func)
+    return graph_options(func)
+
+
+def load_ctx_graph(ctx: click.Context, extra: tuple[Path, ...]) -> Any:
+    from .load import load_graph
+
+    return load_graph(ctx.obj.get("root"), extra=list(extra))
+
+
+def print_rows(results: Any, fmt: str) -> None:
+    click.echo(results.to_text(fmt), nl=False)
+
+
+def run_named(
+    ctx: click.Context, name: str, params: dict[str, Any], fmt: str, timeout: float | None, extra: tuple[Path, ...]
+) -> None:
+    values = {k: v for k, v in params.items() if v is not None}
+    graph = load_ctx_graph(ctx, extra)
+    endpoint = ctx.obj.get("endpoint")
+    if endpoint:
+        from .remote import run_query as run_remote
+
+        results = run_remote(name, endpoint, graph, default_graph=ctx.obj.get("graph_iri"), timeout=timeout, **values)
+    else:
+        from .api import run_query
+
+        results = run_query(name, graph, timeout=timeout, **values)
+    print_rows(results, fmt)
