@@ -13,7 +13,8 @@ Each file is plain SPARQL. Its header is TOML written behind ``#+ `` comment mar
 
 Parameters are SPARQL variables of the same name. Single values are bound as RDF terms with
 ``initBindings``; a ``list`` parameter is bound with a VALUES block built from resolved IRIs.
-User text never becomes query text.
+User text never becomes query text. For another SPARQL engine (``--endpoint``),
+:func:`values_text` writes every binding as VALUES blocks of RDF terms into the query text.
 
 >>> from cancer_spread.queries import load_queries
 >>> q = load_queries()["metastatic-sites"]
@@ -47,6 +48,7 @@ __all__ = [
     "load_queries",
     "parse_sparql",
     "prologue",
+    "values_text",
 ]
 
 #: Parameter types: entity types are resolved to IRIs of that kind; ``text`` stays a literal.
@@ -211,6 +213,11 @@ class NamedQuery:
             cache[key] = parse_sparql(text, origin=str(self.path))
         return cache[key]
 
+    def bound_text(self, bindings: Mapping[str, URIRef | Literal | list[URIRef | Literal]]) -> str:
+        """The query text with ``bindings`` written in as VALUES blocks (see :func:`values_text`),
+        for a SPARQL engine that has no ``initBindings``."""
+        return values_text(self.text, bindings)
+
     def run(
         self,
         graph: Graph,
@@ -223,6 +230,99 @@ class NamedQuery:
         single = {Variable(k): v for k, v in bindings.items() if not isinstance(v, list)}
         prepared = self._with_values(lists) if lists else self.prepared
         return graph.query(prepared, initBindings=single)
+
+
+_TOKEN = re.compile(
+    r"""(?P<comment>\#[^\n]*)
+      |(?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+         |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+      |(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+      |(?P<var>[?$]\w+)
+      |(?P<word>[A-Za-z_][\w.-]*:?|:)
+      |(?P<open>\{)
+      |(?P<close>\})
+      |(?P<other>.)""",
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def values_text(text: str, bindings: Mapping[str, URIRef | Literal | list[URIRef | Literal]]) -> str:
+    """``text`` with each bound variable restricted by a VALUES block at the start of every group
+    of its WHERE clause (``{ … }`` of the WHERE itself, of UNION branches, OPTIONAL, MINUS, GRAPH,
+    FILTER EXISTS…).
+
+    This is how ``initBindings`` behave in rdflib — the variable is bound everywhere, also inside
+    a FILTER EXISTS of a UNION branch that does not mention it — written in standard SPARQL, so
+    any engine gives the same answers. Values are RDF terms written with ``.n3()``, never user
+    text. Variables without a value stay unbound.
+
+    A bound variable that the SELECT clause also names as an output (``(?label AS ?site)``, which
+    standard SPARQL refuses for a variable in scope) is renamed inside the WHERE clause, as rdflib
+    in effect does.
+
+    >>> from rdflib import URIRef
+    >>> print(values_text("SELECT ?s WHERE { ?s ?p ?o OPTIONAL { ?o ?q ?s } }", {"s": URIRef("urn:x")}))
+    SELECT ?s WHERE { VALUES ?s { <urn:x> } ?s ?p ?o OPTIONAL { VALUES ?s { <urn:x> } ?o ?q ?s } }
+    >>> print(values_text("SELECT (?l AS ?s) WHERE { ?s ?p ?l }", {"s": URIRef("urn:x")}))
+    SELECT (?l AS ?s) WHERE { VALUES ?_s_param { <urn:x> } ?_s_param ?p ?l }
+    """
+    if not bindings:
+        return text
+    tokens = [(m.lastgroup, m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    tokens = [t for t in tokens if t[0] != "comment" and not t[1].isspace()]
+    # Outputs of the SELECT clause made with AS (before the WHERE clause).
+    outputs: set[str] = set()
+    for i, (kind, token, *_) in enumerate(tokens):
+        if kind == "open" or (kind == "word" and token.upper() == "WHERE"):
+            break
+        if kind == "word" and token.upper() == "AS" and i + 1 < len(tokens) and tokens[i + 1][0] == "var":
+            outputs.add(tokens[i + 1][1][1:])
+    names = {name: f"_{name}_param" if name in outputs else name for name in bindings}
+    blocks = " ".join(
+        f"VALUES ?{names[name]} {{ {' '.join(t.n3() for t in (terms if isinstance(terms, list) else [terms]))} }}"
+        for name, terms in sorted(bindings.items())
+    )
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement)
+    form = ""  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    started = False  # inside the WHERE clause
+    depth = 0  # group depth once started
+    data = 0  # brace depth inside a VALUES data block
+    values_pending = False
+    for kind, token, start, end in tokens:
+        if data:
+            data += 1 if kind == "open" else -1 if kind == "close" else 0
+            continue
+        upper = token.upper() if kind == "word" else ""
+        if upper in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and not form:
+            form = upper
+        elif upper == "VALUES":
+            values_pending = True
+        elif upper == "WHERE":
+            started = True
+        elif kind == "var" and depth and names.get(token[1:], token[1:]) != token[1:]:
+            edits.append((start, end, "?" + names[token[1:]]))
+        elif kind == "open":
+            if values_pending:
+                values_pending, data = False, 1
+                continue
+            if not started and form in ("SELECT", "ASK", "DESCRIBE"):
+                started = True  # the short forms without the WHERE keyword
+            if started:
+                depth += 1
+                if not re.match(r"SELECT\b", text[end:].lstrip(), re.IGNORECASE):
+                    edits.append((end, end, " " + blocks))  # a sub-select's braces take no VALUES
+        elif kind == "close" and started:
+            depth -= 1
+            if depth == 0:
+                break
+    if not any(replacement.startswith(" VALUES") for *_, replacement in edits):
+        raise QueryError("cannot bind parameters: the query has no WHERE { … } clause")
+    out, last = [], 0
+    for start, end, replacement in edits:
+        out += [text[last:start], replacement]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _load_dir(folder: Path) -> dict[str, NamedQuery]:
