@@ -34,10 +34,30 @@ def need(condition: bool, reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def graph():
+def rdflib_graph():
     from cancer_spread.load import load_graph
 
     return load_graph()
+
+
+@pytest.fixture(scope="session")
+def graph(rdflib_graph):
+    """The merged graph as an rdflib Graph."""
+    return rdflib_graph
+
+
+@pytest.fixture(scope="session")
+def store():
+    """The same merged graph in the embedded Oxigraph store."""
+    from cancer_spread.store import Store
+
+    return Store.load()
+
+
+@pytest.fixture(scope="session", params=["rdflib", "oxigraph"])
+def engine_graph(request, rdflib_graph, store):
+    """The merged graph on each embedded engine in turn: tests using it run on both."""
+    return rdflib_graph if request.param == "rdflib" else store
 
 
 @pytest.fixture(scope="session")

@@ -43,9 +43,10 @@ GOLDEN_CASES = {
 }
 
 
+@pytest.mark.parametrize("store", ["oxigraph", "rdflib"])
 @pytest.mark.parametrize("name", sorted(GOLDEN_CASES))
-def test_golden_output_on_fixture_graph(run_cli, mini_root: Path, name: str) -> None:
-    result = run_cli("--root", str(mini_root), *GOLDEN_CASES[name])
+def test_golden_output_on_fixture_graph(run_cli, mini_root: Path, name: str, store: str) -> None:
+    result = run_cli("--root", str(mini_root), *GOLDEN_CASES[name], "--store", store)
     assert result.returncode == 0, result.stderr
     expected = (GOLDEN / f"{name}.txt").read_text(encoding="utf-8")
     assert result.stdout == expected
@@ -285,3 +286,72 @@ def test_readme_figures_match_stats(graph) -> None:
     assert row("glossary terms") == str(s["glossary_terms"])
     assert row("lymph node rules / route claims") == f"{s['node_rules']} / {s['route_claims']}"
     assert row("verified / unverified codes") == f"{s['verified_codes']} / {s['unverified_codes']}"
+
+
+# ------------------------------------------------------------------ engines and the fast path
+
+
+def test_cold_query_imports_nothing_heavy() -> None:
+    """`cancer-spread sites breast` answers without importing rdflib, pyvis, networkx,
+    matplotlib or pandas (the Oxigraph engine needs none of them)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, io, contextlib\n"
+        "sys.argv = ['cancer-spread', 'sites', 'breast']\n"
+        "from cancer_spread.cli import main\n"
+        "out = io.StringIO()\n"
+        "try:\n"
+        "    with contextlib.redirect_stdout(out):\n"
+        "        main()\n"
+        "except SystemExit as e:\n"
+        "    assert not e.code, e.code\n"
+        "assert 'bone' in out.getvalue()\n"
+        "heavy = ('rdflib', 'pyvis', 'networkx', 'matplotlib', 'pandas', 'pyshacl', 'pyparsing')\n"
+        "print(','.join(sorted({m.split('.')[0] for m in sys.modules} & set(heavy))))\n"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if k != "CANCER_SPREAD_STORE"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize(
+    "args", [["sites", "breast"], ["classify", "breast", "armpit lymph nodes"], ["likely-primaries", "liver", "bone"]]
+)
+def test_cli_output_identical_on_both_stores(run_cli, args) -> None:
+    a = run_cli(*args, "--store", "oxigraph", "--format", "tsv")
+    b = run_cli(*args, "--store", "rdflib", "--format", "tsv")
+    assert a.returncode == b.returncode == 0
+    assert a.stdout == b.stdout
+
+
+def test_store_path_is_reused_until_a_source_changes(run_cli, tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(
+        "@prefix cs: <https://w3id.org/cancer-spread/vocab/> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        '<https://w3id.org/cancer-spread/cancer/breast> skos:altLabel "first extra name"@en .\n',
+        encoding="utf-8",
+    )
+    first = run_cli("define", "first extra name", "--store-path", str(folder), "--with", str(extra), "--format", "csv")
+    assert first.returncode == 0, first.stderr
+    stamp = folder / "cancer-spread-store.json"
+    assert stamp.exists()
+    before = stamp.stat().st_mtime_ns
+    again = run_cli("sites", "breast", "--store-path", str(folder), "--with", str(extra), "--format", "csv")
+    assert again.returncode == 0 and stamp.stat().st_mtime_ns == before  # reused, not rebuilt
+    extra.write_text(extra.read_text(encoding="utf-8").replace("first extra", "second extra"), encoding="utf-8")
+    changed = run_cli(
+        "define", "second extra name", "--store-path", str(folder), "--with", str(extra), "--format", "csv"
+    )
+    assert changed.returncode == 0, changed.stderr
+    assert "breast cancer" in changed.stdout
+    gone = run_cli("define", "first extra name", "--store-path", str(folder), "--with", str(extra))
+    assert gone.returncode == 2
+
+
+def test_store_path_refuses_rdflib(run_cli, tmp_path: Path) -> None:
+    result = run_cli("sites", "breast", "--store", "rdflib", "--store-path", str(tmp_path / "s"))
+    assert result.returncode == 2 and "oxigraph" in result.stderr

@@ -110,7 +110,9 @@ def test_values_text_binds_terms_not_text() -> None:
 def test_values_text_skips_strings_comments_and_data_blocks() -> None:
     text = 'SELECT * WHERE { ?s ?p "a { b" # { not a group\n VALUES ?q { 1 } OPTIONAL { ?s ?q ?o } }'
     out = values_text(text, {"s": URIRef("urn:s")})
-    assert out.count("VALUES ?s") == 2
+    assert out.count("VALUES ?s") == 1  # the WHERE group; an OPTIONAL's group takes none
+    union = values_text("SELECT * WHERE { { ?s ?p ?o } UNION { ?o ?p ?s } }", {"s": URIRef("urn:s")})
+    assert union.count("VALUES ?s") == 3
     assert '"a { b"' in out and "# { not a group" in out and "VALUES ?q { 1 }" in out
 
 

@@ -18,9 +18,11 @@ from .clikit import (
     graph_options,
     handle_errors,
     load_ctx_graph,
+    open_ctx_graph,
     print_rows,
     row_options,
     run_named,
+    store_options,
 )
 
 __all__ = ["main"]
@@ -265,6 +267,7 @@ def queries(name: str | None) -> None:
     help="Rows: table|csv|tsv|json (default table). Graphs (CONSTRUCT/DESCRIBE): ttl|nt|jsonld (default ttl).",
 )
 @click.option("--timeout", type=float, default=None, metavar="SECONDS", help="Stop a query that runs longer than this.")
+@store_options
 @endpoint_options
 @graph_options
 @click.pass_context
@@ -300,7 +303,7 @@ def sparql(
 
         result = run_remote(text, ctx.obj["endpoint"], default_graph=ctx.obj.get("graph_iri"), timeout=timeout)
     else:
-        result = run_sparql(text, load_ctx_graph(ctx, extra), timeout=timeout)
+        result = run_sparql(text, open_ctx_graph(ctx, extra), timeout=timeout)
     if isinstance(result, bool):
         if fmt in (None, "table", "csv", "tsv"):
             click.echo("true" if result else "false")

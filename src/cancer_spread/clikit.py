@@ -95,7 +95,47 @@ def endpoint_options(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def store_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--store ENGINE and --store-path DIR: which embedded engine answers (kept in ``ctx.obj``)."""
+    func = click.option(
+        "--store-path",
+        "store_path",
+        default=None,
+        type=click.Path(file_okay=False, path_type=Path),
+        metavar="DIR",
+        expose_value=False,
+        callback=_remember,
+        help="Keep the Oxigraph store on disk here and reuse it while the source files are unchanged "
+        "(large graphs open without re-parsing).",
+    )(func)
+    return click.option(
+        "--store",
+        "store",
+        type=click.Choice(["oxigraph", "rdflib"]),
+        default=None,
+        expose_value=False,
+        callback=_remember,
+        help="Embedded engine: oxigraph (default; fast) or rdflib (pure Python). Same answers. "
+        "Default from $CANCER_SPREAD_STORE.",
+    )(func)
+
+
+def open_ctx_graph(ctx: click.Context, extra: tuple[Path, ...]) -> Any:
+    """The merged graph on the engine chosen with --store (default: $CANCER_SPREAD_STORE or
+    oxigraph)."""
+    from .api import open_graph
+
+    obj = ctx.find_root().obj or {}
+    return open_graph(
+        obj.get("store") or ctx.obj.get("store"),
+        obj.get("root"),
+        extra=list(extra),
+        path=ctx.obj.get("store_path"),
+    )
+
+
 def row_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = store_options(func)
     func = endpoint_options(func)
     func = click.option(
         "--format",
@@ -129,7 +169,7 @@ def run_named(
     ctx: click.Context, name: str, params: dict[str, Any], fmt: str, timeout: float | None, extra: tuple[Path, ...]
 ) -> None:
     values = {k: v for k, v in params.items() if v is not None}
-    graph = load_ctx_graph(ctx, extra)
+    graph = open_ctx_graph(ctx, extra)  # names are resolved here, also for --endpoint
     endpoint = ctx.obj.get("endpoint")
     if endpoint:
         from .remote import run_query as run_remote

@@ -12,8 +12,8 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
 
 from .errors import LoadError
 from .namespaces import CS, DATASET, bind_prefixes
@@ -90,45 +90,21 @@ def derive(graph: Graph, paths: DataPaths | None = None) -> Graph:
 
 
 def add_dataset_description(graph: Graph, version: str) -> Graph:
-    """Add a VoID/DCAT description of the dataset whose counts are computed from the graph."""
-    from rdflib.namespace import DCAT, DCTERMS, VOID
+    """Add a VoID/DCAT description of the dataset whose counts are computed from the graph (the
+    same triples as the Oxigraph engine adds: :func:`cancer_spread.store.dataset_description`)."""
+    from .queries import to_rdflib
+    from .store import dataset_description
 
+    for part in list(graph.objects(DATASET, URIRef("http://rdfs.org/ns/void#classPartition"))):
+        graph.remove((part, None, None))
     graph.remove((DATASET, None, None))
-    for class_partition in list(graph.objects(DATASET, VOID.classPartition)):
-        graph.remove((class_partition, None, None))
-    triples = len(graph)
     subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
-    d = DATASET
-    graph.add((d, RDF.type, VOID.Dataset))
-    graph.add((d, RDF.type, DCAT.Dataset))
-    graph.add((d, DCTERMS.title, Literal("cancer-spread knowledge graph", lang="en")))
-    graph.add(
-        (
-            d,
-            DCTERMS.description,
-            Literal(
-                "Primary cancers, the sites they spread to, and the evidence for each link, "
-                "with standard codes and a glossary.",
-                lang="en",
-            ),
-        )
-    )
-    graph.add((d, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
-    graph.add((d, URIRef("http://www.w3.org/2002/07/owl#versionInfo"), Literal(version)))
-    graph.add((d, URIRef("http://www.w3.org/ns/dcat#version"), Literal(version)))
-    graph.add((d, VOID.vocabulary, URIRef(str(CS))))
-    graph.add((d, VOID.uriSpace, Literal("https://w3id.org/cancer-spread/")))
-    graph.add((d, VOID.triples, Literal(triples, datatype=XSD.integer)))
-    graph.add((d, VOID.entities, Literal(len(subjects), datatype=XSD.integer)))
-    counts: dict[URIRef, int] = {}
-    for _, cls in graph.subject_objects(RDF.type):
+    counts: dict[str, int] = {}
+    for _s, cls in graph.subject_objects(RDF.type):
         if isinstance(cls, URIRef) and str(cls).startswith(str(CS)):
-            counts[cls] = counts.get(cls, 0) + 1
-    for cls, n in sorted(counts.items()):
-        part = URIRef(f"{DATASET}/class/{cls.split('/')[-1]}")
-        graph.add((d, VOID.classPartition, part))
-        graph.add((part, VOID["class"], cls))
-        graph.add((part, VOID.entities, Literal(n, datatype=XSD.integer)))
+            counts[str(cls)] = counts.get(str(cls), 0) + 1
+    for triple in dataset_description(len(graph), len(subjects), counts, version):
+        graph.add(tuple(to_rdflib(t) for t in triple))
     return graph
 
 

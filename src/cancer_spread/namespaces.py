@@ -12,7 +12,10 @@ output does not depend on rdflib's default bindings (which have changed between 
 
 from __future__ import annotations
 
-from rdflib import Graph, Namespace, URIRef
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rdflib import Graph, Namespace, URIRef
 
 __all__ = [
     "BASE",
@@ -28,10 +31,29 @@ __all__ = [
 
 BASE = "https://w3id.org/cancer-spread/"
 
-CS = Namespace(BASE + "vocab/")
-CANCER = Namespace(BASE + "cancer/")
-SITE = Namespace(BASE + "site/")
-DATASET = URIRef(BASE + "dataset")
+# CS, CANCER, SITE (rdflib Namespaces) and DATASET (an rdflib URIRef) are made on first use, so
+# that the fast query path never imports rdflib.
+_LAZY = {"CS": "vocab/", "CANCER": "cancer/", "SITE": "site/"}
+CS: Namespace  # declared here, made by __getattr__
+CANCER: Namespace
+SITE: Namespace
+DATASET: URIRef
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from rdflib import Namespace
+
+        value: Any = Namespace(BASE + _LAZY[name])
+    elif name == "DATASET":
+        from rdflib import URIRef
+
+        value = URIRef(BASE + "dataset")
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
 
 #: prefix -> namespace, in the order they are written (sorted by prefix).
 PREFIXES: dict[str, str] = dict(
@@ -39,7 +61,7 @@ PREFIXES: dict[str, str] = dict(
         {
             "cancer": BASE + "cancer/",
             "cohort": BASE + "cohort/",
-            "cs": str(CS),
+            "cs": BASE + "vocab/",
             "dcat": "http://www.w3.org/ns/dcat#",
             "dcterms": "http://purl.org/dc/terms/",
             "evidence": BASE + "evidence/",
@@ -75,6 +97,8 @@ _BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
 def bind_prefixes(graph: Graph) -> Graph:
     """Bind the project's prefixes on ``graph`` (replacing rdflib's defaults) and return it."""
+    from rdflib import Namespace
+
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, Namespace(ns), override=True, replace=True)
     return graph

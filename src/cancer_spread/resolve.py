@@ -2,14 +2,18 @@
 
 Matching ignores case and surrounding space. In order of precedence: an IRI or prefixed name,
 a preferred label, a synonym, the IRI's last segment, then a code (``C78.7``,
-``UBERON:0002107``, ``NCIT:C4872``, ``BRCA``). An unknown value fails with the closest names.
+``UBERON:0002107``, ``NCIT:C4872``, ``BRCA``). A code shared by a site and its parts names the
+whole. An unknown value fails with the closest names.
+
+The index is built from plain records, read either from an rdflib graph or from an Oxigraph
+store (:func:`resolver_for` takes either), so both engines resolve names identically.
 
 >>> from cancer_spread.load import load_graph
 >>> r = Resolver(load_graph())
 >>> r.resolve("Bowel cancer", "cancer")
 rdflib.term.URIRef('https://w3id.org/cancer-spread/cancer/colorectal')
->>> r.resolve("C78.7", "site")
-rdflib.term.URIRef('https://w3id.org/cancer-spread/site/liver')
+>>> r.resolve_iri("C78.7", "site")
+'https://w3id.org/cancer-spread/site/liver'
 """
 
 from __future__ import annotations
@@ -17,22 +21,31 @@ from __future__ import annotations
 import difflib
 import weakref
 from collections import defaultdict
-
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import InputError
-from .namespaces import CS, curie, expand
+from .namespaces import BASE, curie, expand
 
-__all__ = ["KIND_CLASSES", "Resolver", "resolver_for"]
+__all__ = ["KIND_CLASSES", "Record", "Resolver", "resolver_for"]
 
-#: The classes whose instances each parameter type accepts.
-KIND_CLASSES: dict[str, tuple[URIRef, ...]] = {
-    "cancer": (CS.PrimaryCancer,),
-    "site": (CS.AnatomicalSite, CS.LymphNodeGroup),
-    "term": (CS.GlossaryTerm,),
-    "route": (CS.Route,),
-    "entity": (CS.PrimaryCancer, CS.AnatomicalSite, CS.LymphNodeGroup, CS.GlossaryTerm, CS.Route),
+_CS = BASE + "vocab/"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+#: The classes (IRIs) whose instances each parameter type accepts.
+KIND_CLASSES: dict[str, tuple[str, ...]] = {
+    "cancer": (_CS + "PrimaryCancer",),
+    "site": (_CS + "AnatomicalSite", _CS + "LymphNodeGroup"),
+    "term": (_CS + "GlossaryTerm",),
+    "route": (_CS + "Route",),
+    "entity": (
+        _CS + "PrimaryCancer",
+        _CS + "AnatomicalSite",
+        _CS + "LymphNodeGroup",
+        _CS + "GlossaryTerm",
+        _CS + "Route",
+    ),
 }
 _NOUNS = {
     "cancer": "primary cancer",
@@ -41,60 +54,108 @@ _NOUNS = {
     "route": "route of spread",
     "entity": "cancer, site, term or route",
 }
-_CODE_PROPS = (CS.xref, CS.secondaryXref, CS.unverifiedXref)
+_CODE_PROPS = (_CS + "xref", _CS + "secondaryXref", _CS + "unverifiedXref")
+_CLASSES = sorted({c for classes in KIND_CLASSES.values() for c in classes})
+
+#: One SPARQL query reads every record from a store; both engines answer it the same way.
+RECORDS_QUERY = f"""
+SELECT ?s ?class ?p ?o WHERE {{
+  VALUES ?class {{ {" ".join(f"<{c}>" for c in _CLASSES)} }}
+  ?s a ?class .
+  OPTIONAL {{
+    VALUES ?p {{ <{_SKOS}prefLabel> <{_SKOS}altLabel> <http://www.w3.org/2000/01/rdf-schema#label>
+                <{_SKOS}broader> {" ".join(f"<{p}>" for p in _CODE_PROPS)} }}
+    ?s ?p ?o .
+  }}
+}}
+"""
 
 
 def _norm(text: str) -> str:
     return " ".join(str(text).split()).casefold()
 
 
+@dataclass
+class Record:
+    """What the resolver needs to know of one entity."""
+
+    iri: str
+    classes: set[str] = field(default_factory=set)
+    pref: list[str] = field(default_factory=list)
+    alt: list[str] = field(default_factory=list)
+    label: list[str] = field(default_factory=list)  # rdfs:label, a fallback for display
+    codes: list[str] = field(default_factory=list)
+    parents: list[str] = field(default_factory=list)
+
+
+def records_from_rows(rows: Iterable[tuple[str, str, str | None, str | None]]) -> list[Record]:
+    """Fold the rows of :data:`RECORDS_QUERY` (subject, class, property, value) into records."""
+    out: dict[str, Record] = {}
+    slot = {
+        _SKOS + "prefLabel": "pref",
+        _SKOS + "altLabel": "alt",
+        "http://www.w3.org/2000/01/rdf-schema#label": "label",
+        _SKOS + "broader": "parents",
+        **{p: "codes" for p in _CODE_PROPS},
+    }
+    seen: set[tuple[str, str, str]] = set()
+    for s, cls, p, o in rows:
+        rec = out.setdefault(s, Record(s))
+        rec.classes.add(cls)
+        if p is None or o is None or (s, p, o) in seen:
+            continue
+        seen.add((s, p, o))
+        getattr(rec, slot[p]).append(o)
+    return list(out.values())
+
+
 class Resolver:
-    """An index of every name and code of the entities in one graph."""
+    """An index of every name and code of the entities of a graph (rdflib) or store (Oxigraph)."""
 
-    def __init__(self, graph: Graph) -> None:
-        self.graph = graph
+    def __init__(self, graph: Any = None, *, records: Iterable[Record] | None = None) -> None:
+        if records is None:
+            records = _records_of(graph)
+        self.records = {r.iri: r for r in records}
         # tier -> normalised key -> set of IRIs. Lower tier wins.
-        self.index: list[dict[str, set[URIRef]]] = [defaultdict(set) for _ in range(5)]
-        self.kind_of: dict[URIRef, set[str]] = defaultdict(set)
-        self.labels: dict[URIRef, str] = {}
-        for kind, classes in KIND_CLASSES.items():
-            for cls in classes:
-                for s in graph.subjects(RDF.type, cls):
-                    if isinstance(s, URIRef):
-                        self.kind_of[s].add(kind)
-        for s in self.kind_of:
-            label = graph.value(s, SKOS.prefLabel) or graph.value(s, RDFS.label)
-            self.labels[s] = str(label) if label is not None else curie(s)
-            self.index[0][_norm(str(s))].add(s)
-            self.index[0][_norm(curie(s))].add(s)
-            for lab in graph.objects(s, SKOS.prefLabel):
-                self.index[1][_norm(lab)].add(s)
-            for lab in graph.objects(s, SKOS.altLabel):
-                self.index[2][_norm(lab)].add(s)
-            self.index[3][_norm(str(s).rstrip("/").rsplit("/", 1)[-1])].add(s)
-            for prop in _CODE_PROPS:
-                for code in graph.objects(s, prop):
-                    text = str(code)
-                    self.index[4][_norm(text)].add(s)
-                    prefix, _, local = text.partition(":")
-                    self.index[4][_norm(local)].add(s)
-                    if prefix.upper() in ("ICD10", "ICD10CM") and "." in local:
-                        self.index[4][_norm(local.replace(".", ""))].add(s)
+        self.index: list[dict[str, set[str]]] = [defaultdict(set) for _ in range(5)]
+        self.kind_of: dict[str, set[str]] = defaultdict(set)
+        self.labels: dict[str, str] = {}
+        for rec in self.records.values():
+            for kind, classes in KIND_CLASSES.items():
+                if rec.classes & set(classes):
+                    self.kind_of[rec.iri].add(kind)
+        for iri, rec in self.records.items():
+            names = sorted(rec.pref) or sorted(rec.label)
+            self.labels[iri] = names[0] if names else curie(iri)
+            self.index[0][_norm(iri)].add(iri)
+            self.index[0][_norm(curie(iri))].add(iri)
+            for lab in rec.pref:
+                self.index[1][_norm(lab)].add(iri)
+            for lab in rec.alt:
+                self.index[2][_norm(lab)].add(iri)
+            self.index[3][_norm(iri.rstrip("/").rsplit("/", 1)[-1])].add(iri)
+            for code in rec.codes:
+                self.index[4][_norm(code)].add(iri)
+                prefix, _, local = code.partition(":")
+                self.index[4][_norm(local)].add(iri)
+                if prefix.upper() in ("ICD10", "ICD10CM") and "." in local:
+                    self.index[4][_norm(local.replace(".", ""))].add(iri)
 
-    def _ancestors(self, node: URIRef) -> set[URIRef]:
-        seen: set[URIRef] = set()
+    def _ancestors(self, node: str) -> set[str]:
+        seen: set[str] = set()
         todo = [node]
         while todo:
-            for parent in self.graph.objects(todo.pop(), SKOS.broader):
-                if isinstance(parent, URIRef) and parent not in seen:
+            rec = self.records.get(todo.pop())
+            for parent in rec.parents if rec else ():
+                if parent not in seen:
                     seen.add(parent)
                     todo.append(parent)
         return seen
 
-    def _broadest(self, hits: set[URIRef]) -> URIRef | None:
+    def _broadest(self, hits: set[str]) -> str | None:
         """The one hit that is an ancestor of all the others (a code shared by a site and its
         parts names the whole), else ``None``."""
-        for h in hits:
+        for h in sorted(hits):
             if all(h in self._ancestors(o) for o in hits if o != h):
                 return h
         return None
@@ -102,25 +163,23 @@ class Resolver:
     def candidates(self, kind: str) -> list[str]:
         """Every name a value of ``kind`` may take (labels and synonyms)."""
         names = set()
-        for s, kinds in self.kind_of.items():
+        for iri, kinds in self.kind_of.items():
             if kind in kinds:
-                names.add(self.labels[s])
-                names.update(str(x) for x in self.graph.objects(s, SKOS.altLabel))
+                names.add(self.labels[iri])
+                names.update(self.records[iri].alt)
         return sorted(names, key=str.casefold)
 
-    def resolve(self, value: str, kind: str = "entity", *, param: str | None = None) -> URIRef:
-        """The IRI ``value`` names among entities of ``kind``; :class:`InputError` if none or
-        several match."""
+    def resolve_iri(self, value: str, kind: str = "entity", *, param: str | None = None) -> str:
+        """The IRI (a string) ``value`` names among entities of ``kind``; :class:`InputError` if
+        none or several match."""
         what = f"parameter {param}: " if param else ""
         noun = _NOUNS.get(kind, kind)
         key = _norm(value)
         if not key:
             raise InputError(f"{what}empty {noun} name", hint="give a name, synonym, code or IRI")
         iri = expand(value.strip())
-        if iri is not None:
-            key_iri = _norm(iri)
-            if key_iri in self.index[0]:
-                key = key_iri
+        if iri is not None and _norm(iri) in self.index[0]:
+            key = _norm(iri)
         for tier in self.index:
             hits = {s for s in tier.get(key, ()) if kind in self.kind_of[s]}
             if len(hits) == 1:
@@ -146,13 +205,30 @@ class Resolver:
         )
         raise InputError(f"{what}unknown {noun} {value!r}", hint=hint)
 
+    def resolve(self, value: str, kind: str = "entity", *, param: str | None = None) -> Any:
+        """Like :meth:`resolve_iri`, as an rdflib ``URIRef``."""
+        from rdflib import URIRef
 
-_RESOLVERS: weakref.WeakKeyDictionary[Graph, Resolver] = weakref.WeakKeyDictionary()
+        return URIRef(self.resolve_iri(value, kind, param=param))
 
 
-def resolver_for(graph: Graph) -> Resolver:
-    """The (cached) resolver of ``graph``."""
-    r = _RESOLVERS.get(graph)
+def _records_of(source: Any) -> list[Record]:
+    """Read the records from an rdflib graph or from anything with ``select(text)`` (a store)."""
+    if hasattr(source, "select"):
+        rows = source.select(RECORDS_QUERY)
+        return records_from_rows(
+            (r.value, c.value, p.value if p else None, o.value if o else None) for r, c, p, o in rows.rows
+        )
+    result = source.query(RECORDS_QUERY)
+    return records_from_rows((str(s), str(c), str(p) if p else None, str(o) if o else None) for s, c, p, o in result)
+
+
+_RESOLVERS: weakref.WeakKeyDictionary[Any, Resolver] = weakref.WeakKeyDictionary()
+
+
+def resolver_for(source: Any) -> Resolver:
+    """The (cached) resolver of an rdflib graph or a store."""
+    r = _RESOLVERS.get(source)
     if r is None:
-        r = _RESOLVERS[graph] = Resolver(graph)
+        r = _RESOLVERS[source] = Resolver(source)
     return r

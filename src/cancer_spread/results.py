@@ -15,73 +15,165 @@ import csv
 import io
 import json
 from collections.abc import Iterator, Sequence
-from typing import Any
-
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import XSD
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from .namespaces import curie
 
-__all__ = ["ROW_FORMATS", "Results"]
+__all__ = ["ROW_FORMATS", "Results", "Term", "canonical_decimal", "neutral"]
 
 ROW_FORMATS = ("table", "csv", "tsv", "json")
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_STRING = _XSD + "string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_DECIMAL = _XSD + "decimal"
+_NUMERIC = {_XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "boolean")}
+_INTEGERS = {_XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
 
-def _python(term: object) -> Any:
+
+def canonical_decimal(text: str) -> str:
+    """XSD's canonical form of a decimal: no leading '+', no redundant zeros, at least one digit
+    on each side of the point ('16.00' -> '16.0', '+.5' -> '0.5', '84' -> '84.0')."""
+    sign = "-" if text.startswith("-") else ""
+    whole, _, frac = text.lstrip("+-").partition(".")
+    whole = whole.lstrip("0") or "0"
+    frac = frac.rstrip("0") or "0"
+    if whole == "0" and frac == "0":
+        sign = ""
+    return f"{sign}{whole}.{frac}"
+
+
+class Term(NamedTuple):
+    """An RDF term in a form that does not depend on the engine that produced it."""
+
+    kind: str  # "uri", "bnode" or "literal"
+    value: str
+    datatype: str | None = None  # None for plain strings and language-tagged strings
+    lang: str | None = None
+
+    def n3(self) -> str:
+        """The term as written in SPARQL and N-Triples."""
+        return _n3(self)
+
+
+def neutral(term: object) -> Term | None:
+    """Normalise an rdflib term, a pyoxigraph term or a SPARQL JSON cell to a :class:`Term`."""
+    if term is None or isinstance(term, Term):
+        return term  # type: ignore[return-value]
+    if isinstance(term, dict):
+        kind = "literal" if term.get("type") in ("literal", "typed-literal") else term["type"]
+        dt = term.get("datatype")
+        value = canonical_decimal(term["value"]) if dt == _DECIMAL else term["value"]
+        return Term(kind, value, None if dt in (None, _STRING) else dt, term.get("xml:lang"))
+    name = type(term).__name__
+    if name in ("URIRef", "NamedNode"):
+        return Term("uri", getattr(term, "value", None) or str(term))
+    if name in ("BNode", "BlankNode"):
+        return Term("bnode", getattr(term, "value", None) or str(term))
+    if name == "Literal":
+        lang = getattr(term, "language", None)
+        dt = getattr(term, "datatype", None)
+        if type(term).__module__.startswith("pyoxigraph"):
+            value = term.value  # type: ignore[attr-defined]
+            dt = dt.value if dt is not None else None
+        else:
+            value = str(term)
+            dt = str(dt) if dt is not None else None
+        if lang or dt in (_STRING, _LANG_STRING):
+            dt = None
+        if dt == _DECIMAL:
+            value = canonical_decimal(value)
+        return Term("literal", value, dt, lang or None)
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _python(term: Term | None) -> Any:
     if term is None:
         return None
-    if isinstance(term, Literal):
-        value = term.toPython()
-        return value if not isinstance(value, Literal) else str(value)
-    return str(term)
+    if term.kind != "literal" or term.datatype is None:
+        return term.value
+    try:
+        if term.datatype in _INTEGERS:
+            return int(term.value)
+        if term.datatype == _XSD + "decimal":
+            return Decimal(term.value)
+        if term.datatype in (_XSD + "double", _XSD + "float"):
+            return float(term.value)
+        if term.datatype == _XSD + "boolean":
+            return term.value in ("true", "1")
+    except (ValueError, ArithmeticError):
+        pass
+    return term.value
 
 
-def _json_term(term: object) -> dict[str, str] | None:
+def _json_term(term: Term | None) -> dict[str, str] | None:
     if term is None:
         return None
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    assert isinstance(term, Literal)
-    out = {"type": "literal", "value": str(term)}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype is not None and term.datatype != XSD.string:
-        out["datatype"] = str(term.datatype)
+    out = {"type": term.kind, "value": term.value}
+    if term.lang:
+        out["xml:lang"] = term.lang
+    elif term.datatype:
+        out["datatype"] = term.datatype
     return out
 
 
-def _cell(term: object) -> str:
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _n3(term: Term) -> str:
+    if term.kind == "uri":
+        return f"<{term.value}>"
+    if term.kind == "bnode":
+        return f"_:{term.value}"
+    quoted = f'"{_escape(term.value)}"'
+    if term.lang:
+        return f"{quoted}@{term.lang}"
+    if term.datatype:
+        return f"{quoted}^^<{term.datatype}>"
+    return quoted
+
+
+def _cell(term: Term | None) -> str:
     if term is None:
         return ""
-    if isinstance(term, URIRef):
-        return curie(str(term))
-    return str(term)
+    if term.kind == "uri":
+        return curie(term.value)
+    return term.value
 
 
 class Results(Sequence[dict[str, Any]]):
     """The rows of a SELECT: ``columns`` and RDF ``terms`` per row (``None`` where unbound).
 
-    Indexing gives a dict of plain Python values (IRIs as strings, numbers as numbers).
+    ``terms`` keep the engine's own objects (rdflib or pyoxigraph terms, or SPARQL JSON cells);
+    every output is computed from their engine-neutral form (:func:`neutral`), so the same
+    answer prints the same whatever the engine. Indexing gives a dict of plain Python values
+    (IRIs as strings, integers as int, decimals as Decimal).
     """
 
     def __init__(self, columns: Sequence[str], terms: Sequence[Sequence[object]]) -> None:
         self.columns = list(columns)
         self.terms = [tuple(row) for row in terms]
+        self.rows = [tuple(neutral(t) for t in row) for row in self.terms]
 
     @classmethod
     def from_rdflib(cls, result: Any) -> Results:
         columns = [str(v) for v in (result.vars or [])]
         return cls(columns, [tuple(row) for row in result])
 
+    @classmethod
+    def from_oxigraph(cls, solutions: Any) -> Results:
+        columns = [v.value for v in solutions.variables]
+        return cls(columns, [tuple(sol[c] for c in columns) for sol in solutions])
+
     def __len__(self) -> int:
-        return len(self.terms)
+        return len(self.rows)
 
     def __getitem__(self, index: int | slice) -> Any:  # type: ignore[override]
         if isinstance(index, slice):
             return Results(self.columns, self.terms[index])
-        return {c: _python(t) for c, t in zip(self.columns, self.terms[index], strict=True)}
+        return {c: _python(t) for c, t in zip(self.columns, self.rows[index], strict=True)}
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for i in range(len(self.terms)):
@@ -90,7 +182,7 @@ class Results(Sequence[dict[str, Any]]):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Results):
             return NotImplemented
-        return self.columns == other.columns and self.terms == other.terms
+        return self.columns == other.columns and self.rows == other.rows
 
     def __repr__(self) -> str:
         return f"<Results {len(self)} rows: {', '.join(self.columns)}>"
@@ -99,7 +191,7 @@ class Results(Sequence[dict[str, Any]]):
     def to_sparql_json(self) -> dict[str, Any]:
         """The W3C SPARQL 1.1 Query Results JSON object."""
         bindings = []
-        for row in self.terms:
+        for row in self.rows:
             b = {c: _json_term(t) for c, t in zip(self.columns, row, strict=True) if t is not None}
             bindings.append(b)
         return {"head": {"vars": self.columns}, "results": {"bindings": bindings}}
@@ -118,7 +210,7 @@ class Results(Sequence[dict[str, Any]]):
         from html import escape
 
         head = "".join(f"<th>{escape(c)}</th>" for c in self.columns)
-        body = "".join("<tr>" + "".join(f"<td>{escape(_cell(t))}</td>" for t in row) + "</tr>" for row in self.terms)
+        body = "".join("<tr>" + "".join(f"<td>{escape(_cell(t))}</td>" for t in row) + "</tr>" for row in self.rows)
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
     def to_text(self, fmt: str = "table") -> str:
@@ -130,27 +222,27 @@ class Results(Sequence[dict[str, Any]]):
             if fmt == "csv":
                 writer = csv.writer(buf, lineterminator="\n")
                 writer.writerow(self.columns)
-                for row in self.terms:
-                    writer.writerow(["" if t is None else str(t) for t in row])
+                for row in self.rows:
+                    writer.writerow(["" if t is None else t.value for t in row])
             else:
                 buf.write("\t".join("?" + c for c in self.columns) + "\n")
-                for row in self.terms:
+                for row in self.rows:
                     buf.write("\t".join(_tsv_term(t) for t in row) + "\n")
             return buf.getvalue()
         if fmt == "table":
-            if len(self.terms) == 1:
-                return _record(self.columns, [_cell(t) for t in self.terms[0]])
-            return _table(self.columns, [[_cell(t) for t in row] for row in self.terms])
+            if len(self.rows) == 1:
+                return _record(self.columns, [_cell(t) for t in self.rows[0]])
+            return _table(self.columns, [[_cell(t) for t in row] for row in self.rows])
         raise ValueError(f"unknown format {fmt!r}")
 
 
-def _tsv_term(term: object) -> str:
+def _tsv_term(term: Term | None) -> str:
     # SPARQL 1.1 TSV results: terms in their Turtle/N-Triples form.
     if term is None:
         return ""
-    if isinstance(term, Literal) and term.datatype in (XSD.integer, XSD.decimal, XSD.double, XSD.boolean):
-        return str(term)
-    return term.n3()  # type: ignore[attr-defined]
+    if term.kind == "literal" and term.datatype in _NUMERIC:
+        return term.value
+    return _n3(term)
 
 
 def _record(columns: list[str], cells: list[str]) -> str:

@@ -36,6 +36,7 @@ from rdflib.namespace import OWL, RDF, XSD
 
 from .errors import CancerSpreadError
 from .namespaces import PREFIXES
+from .results import canonical_decimal as _canonical_decimal
 
 __all__ = ["canonical_turtle", "format_files", "write_atomic"]
 
@@ -45,18 +46,6 @@ _LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-
-
-def _canonical_decimal(text: str) -> str:
-    """XSD's canonical form of a decimal: no leading '+', no redundant zeros, at least one digit
-    on each side of the point ('16.00' -> '16.0', '+.5' -> '0.5', '84' -> '84.0')."""
-    sign = "-" if text.startswith("-") else ""
-    whole, _, frac = text.lstrip("+-").partition(".")
-    whole = whole.lstrip("0") or "0"
-    frac = frac.rstrip("0") or "0"
-    if whole == "0" and frac == "0":
-        sign = ""
-    return f"{sign}{whole}.{frac}"
 
 
 class _Writer:
