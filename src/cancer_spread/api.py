@@ -55,6 +55,13 @@ def open_graph(
     (on disk at ``path`` if given), an rdflib ``Graph`` for ``rdflib``."""
     engine = engine or default_engine()
     if engine == "oxigraph":
+        try:
+            import pyoxigraph  # noqa: F401
+        except ModuleNotFoundError:
+            raise InputError(
+                "the oxigraph engine needs the pyoxigraph package, which is not installed",
+                hint="pip install 'pyoxigraph>=0.5,<0.6', or use --store rdflib",
+            ) from None
         from .store import Store
 
         return Store.load(root, extra=list(extra), path=path)
