@@ -18,7 +18,7 @@ from rdflib import Graph
 from .errors import InputError
 from .namespaces import PREFIXES, bind_prefixes
 
-__all__ = ["EXPORT_FORMATS", "build_release", "export_text", "jsonld_context", "serialise"]
+__all__ = ["EXPORT_FORMATS", "build_release", "export_text", "jsonld_context", "serialise", "void_graph"]
 
 EXPORT_FORMATS = ("ttl", "nt", "jsonld", "xml", "trig", "csv", "graphml", "gexf")
 _RDFLIB = {"nt": "nt", "xml": "xml", "trig": "trig"}
@@ -111,15 +111,13 @@ def export_text(graph: Graph, fmt: str) -> str:
     raise InputError(f"unknown export format {fmt!r}", hint=f"use one of {', '.join(EXPORT_FORMATS)}")
 
 
-def build_release(graph: Graph, folder: Path) -> list[Path]:
-    """Write ``cancer-spread.ttl`` (merged, canonical), ``void.ttl`` (the dataset description)
-    and ``context.jsonld`` into ``folder``; return the paths written."""
+def void_graph(graph: Graph) -> Graph:
+    """The dataset description (VoID/DCAT) as it stands in ``graph``: what ``build`` writes to
+    ``void.ttl`` and the endpoint serves at ``/.well-known/void``."""
     from rdflib import URIRef
 
     from .namespaces import DATASET
-    from .turtle import canonical_turtle, write_atomic
 
-    folder = Path(folder)
     void = bind_prefixes(Graph())
     todo = [DATASET]
     seen: set = set()
@@ -132,8 +130,17 @@ def build_release(graph: Graph, folder: Path) -> list[Path]:
             void.add((s, p, o))
             if isinstance(o, URIRef) and str(o).startswith(str(DATASET) + "/"):
                 todo.append(o)
+    return void
+
+
+def build_release(graph: Graph, folder: Path) -> list[Path]:
+    """Write ``cancer-spread.ttl`` (merged, canonical), ``void.ttl`` (the dataset description)
+    and ``context.jsonld`` into ``folder``; return the paths written."""
+    from .turtle import canonical_turtle, write_atomic
+
+    folder = Path(folder)
     out = [folder / "cancer-spread.ttl", folder / "void.ttl", folder / "context.jsonld"]
     write_atomic(out[0], canonical_turtle(graph))
-    write_atomic(out[1], canonical_turtle(void))
+    write_atomic(out[1], canonical_turtle(void_graph(graph)))
     write_atomic(out[2], json.dumps(jsonld_context(), indent=2) + "\n")
     return out

@@ -520,26 +520,6 @@ class WorkerPool:
 # ---------------------------------------------------------------------- documents
 
 
-def void_graph(graph: Graph) -> Graph:
-    """The dataset description (VoID/DCAT) as it stands in ``graph``: what ``build`` writes to
-    ``void.ttl``."""
-    from .namespaces import DATASET, bind_prefixes
-
-    void = bind_prefixes(Graph())
-    todo: list[Any] = [DATASET]
-    seen: set = set()
-    while todo:
-        s = todo.pop()
-        if s in seen:
-            continue
-        seen.add(s)
-        for p, o in graph.predicate_objects(s):
-            void.add((s, p, o))
-            if isinstance(o, URIRef) and str(o).startswith(str(DATASET) + "/"):
-                todo.append(o)
-    return void
-
-
 def service_description(endpoint: str) -> Graph:
     """The SPARQL 1.1 Service Description of the endpoint at ``endpoint``."""
     from rdflib.namespace import RDF
@@ -682,6 +662,8 @@ def make_app(
     viewer = render_html(graph)
     named = load_queries()
     query_page = _query_page(named)
+    from .export import void_graph
+
     void = void_graph(graph)
     max_body = max_query_length * 3 + 4096  # a form-encoded query is at most 3 bytes a character
 
