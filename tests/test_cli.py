@@ -352,6 +352,16 @@ def test_store_path_is_reused_until_a_source_changes(run_cli, tmp_path: Path) ->
     assert gone.returncode == 2
 
 
+def test_store_path_rebuilds_after_a_damaged_stamp(run_cli, tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    assert run_cli("sites", "breast", "--store-path", str(folder)).returncode == 0
+    (folder / "cancer-spread-store.json").write_text("{half-written", encoding="utf-8")
+    again = run_cli("sites", "breast", "--store-path", str(folder), "--format", "csv")
+    assert again.returncode == 0, again.stderr
+    assert "bone" in again.stdout
+    assert (folder / "cancer-spread-store.json").read_text(encoding="utf-8").startswith("{")
+
+
 def test_store_path_refuses_rdflib(run_cli, tmp_path: Path) -> None:
     result = run_cli("sites", "breast", "--store", "rdflib", "--store-path", str(tmp_path / "s"))
     assert result.returncode == 2 and "oxigraph" in result.stderr

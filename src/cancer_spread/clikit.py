@@ -125,13 +125,8 @@ def open_ctx_graph(ctx: click.Context, extra: tuple[Path, ...]) -> Any:
     oxigraph)."""
     from .api import open_graph
 
-    obj = ctx.find_root().obj or {}
-    return open_graph(
-        obj.get("store") or ctx.obj.get("store"),
-        obj.get("root"),
-        extra=list(extra),
-        path=ctx.obj.get("store_path"),
-    )
+    # The group and its commands share one ctx.obj dict (--root, --store and --store-path).
+    return open_graph(ctx.obj.get("store"), ctx.obj.get("root"), extra=list(extra), path=ctx.obj.get("store_path"))
 
 
 def row_options(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -17,7 +17,7 @@ from rdflib.namespace import RDF
 
 from .errors import LoadError
 from .namespaces import CS, DATASET, bind_prefixes
-from .paths import DataPaths, find_paths
+from .paths import DataPaths, file_signature, find_paths
 
 __all__ = ["add_dataset_description", "derive", "load_files", "load_graph", "parse_file"]
 
@@ -108,17 +108,6 @@ def add_dataset_description(graph: Graph, version: str) -> Graph:
     return graph
 
 
-def _signature(files: Sequence[Path]) -> tuple:
-    sig = []
-    for f in files:
-        try:
-            st = os.stat(f)
-        except FileNotFoundError:
-            raise LoadError(f"{f}: no such file", hint="check the path") from None
-        sig.append((str(f), st.st_mtime_ns, st.st_size))
-    return tuple(sig)
-
-
 def load_graph(
     root: str | os.PathLike[str] | None = None,
     *,
@@ -137,7 +126,7 @@ def load_graph(
 
     paths = find_paths(root)
     files = paths.turtle_files() + [Path(p) for p in extra]
-    key = (_signature(files), derived)
+    key = (str(file_signature(files)), derived)
     if cache and key in _GRAPH_CACHE:
         return _GRAPH_CACHE[key]
     graph = load_files(files)

@@ -8,12 +8,14 @@ shipped inside the package as ``cancer_spread/_data/``. ``CANCER_SPREAD_ROOT`` (
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import LoadError
 
-__all__ = ["DataPaths", "find_paths"]
+__all__ = ["DataPaths", "file_signature", "find_paths"]
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -52,6 +54,19 @@ class DataPaths:
     def all_turtle_files(self) -> list[Path]:
         """Every Turtle file the project keeps canonical (data and shapes)."""
         return sorted(self.ontology.glob("*.ttl")) + sorted(self.graph.rglob("*.ttl"))
+
+
+def file_signature(files: Sequence[str | os.PathLike[str]]) -> list[list[Any]]:
+    """(resolved path, modification time, size) of each file: what caches compare to know
+    whether a source changed. A missing file is a :class:`LoadError`."""
+    sig = []
+    for f in files:
+        try:
+            st = os.stat(f)
+        except FileNotFoundError:
+            raise LoadError(f"{f}: no such file", hint="check the path") from None
+        sig.append([str(Path(f).resolve()), st.st_mtime_ns, st.st_size])
+    return sig
 
 
 def _is_tree(path: Path) -> bool:

@@ -198,21 +198,14 @@ class NamedQuery:
             "DescribeQuery": "DESCRIBE",
         }[name]
 
-    def _with_values(self, lists: Mapping[str, list[URIRef | Literal]]) -> Any:
+    def _with_values(self, lists: Mapping[str, list[Any]]) -> Any:
         """Prepared query with VALUES blocks for list parameters (parsed once per value set)."""
         key = tuple((k, tuple(v)) for k, v in sorted(lists.items()))
         cache = self.__dict__.setdefault("_values_cache", {})
         if key not in cache:
-            blocks = " ".join(
-                f"VALUES ?{name} {{ {' '.join(t.n3() for t in terms)} }}" for name, terms in sorted(lists.items())
-            )
-            match = re.search(r"\bWHERE\s*\{", self.text, re.IGNORECASE)
-            if match is None:
-                raise QueryError(f"{self.path}: list parameters need a WHERE {{ … }} clause")
-            text = self.text[: match.end()] + " " + blocks + " " + self.text[match.end() :]
             if len(cache) > 256:
                 cache.clear()
-            cache[key] = parse_sparql(text, origin=str(self.path))
+            cache[key] = parse_sparql(values_text(self.text, lists), origin=str(self.path))
         return cache[key]
 
     def bound_text(self, bindings: Mapping[str, URIRef | Literal | list[URIRef | Literal]]) -> str:

@@ -29,7 +29,7 @@ from typing import Any
 
 from .errors import LoadError, QueryError
 from .namespaces import BASE, PREFIXES
-from .paths import DataPaths, find_paths
+from .paths import DataPaths, file_signature, find_paths
 from .results import Results, Term
 
 __all__ = ["Store", "dataset_description"]
@@ -107,17 +107,6 @@ def _ox_term(term: Term) -> Any:
     return ox.Literal(term.value)
 
 
-def _signature(files: Sequence[Path]) -> list[list[Any]]:
-    sig = []
-    for f in files:
-        try:
-            st = os.stat(f)
-        except FileNotFoundError:
-            raise LoadError(f"{f}: no such file", hint="check the path") from None
-        sig.append([str(Path(f).resolve()), st.st_mtime_ns, st.st_size])
-    return sig
-
-
 _OX_ERROR = re.compile(r"error at (\d+):(\d+)[^:]*: ?(.*)", re.S)
 
 
@@ -146,7 +135,7 @@ class Store:
 
         paths = find_paths(root)
         files = paths.turtle_files() + [Path(p) for p in extra]
-        signature = {"version": __version__, "files": _signature(files)}
+        signature = {"version": __version__, "files": file_signature(files)}
         key = (json.dumps(signature), str(path))
         if cache and key in _CACHE:
             return _CACHE[key]
@@ -156,13 +145,18 @@ class Store:
             stamp = folder / _SIGNATURE
             inner = ox.Store(str(folder / "store"))
             store = cls(inner)
-            current = json.loads(stamp.read_text(encoding="utf-8")) if stamp.exists() else None
+            try:
+                current = json.loads(stamp.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                current = None  # no stamp, or an unreadable one: rebuild
             if current != signature:
                 stamp.unlink(missing_ok=True)
                 inner.clear()
                 store._fill(files, paths, __version__, on_disk=True)
                 inner.flush()
-                stamp.write_text(json.dumps(signature), encoding="utf-8")
+                from .turtle import write_atomic
+
+                write_atomic(stamp, json.dumps(signature))
         else:
             store = cls(ox.Store())
             store._fill(files, paths, __version__)
@@ -207,7 +201,10 @@ class Store:
             parse_file(path)
         m = _OX_ERROR.search(str(err))
         where = f"{path}:{m.group(1)}:{m.group(2)}" if m else str(path)
-        raise LoadError(f"{where}: {m.group(3).strip() if m else err}") from None
+        raise LoadError(
+            f"{where}: {m.group(3).strip() if m else err}",
+            hint=f"fix the file there, or check that its suffix ({path.suffix or 'none'}) names its format",
+        ) from None
 
     def derive(self, paths: DataPaths | None = None) -> None:
         """Add the results of ``queries/construct/*.rq`` (as :func:`cancer_spread.load.derive`)."""
