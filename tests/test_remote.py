@@ -86,7 +86,13 @@ def assert_same_results(expected: Results, got: Results) -> None:
 # ------------------------------------------------------------------ no server needed
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if "{ SELECT" not in QUERIES[c[0]].text], ids=_id)
+def _orders_subselect_for_group_concat(text: str) -> bool:
+    return "GROUP_CONCAT" in text and "{ SELECT" in text
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if not _orders_subselect_for_group_concat(QUERIES[c[0]].text)], ids=_id
+)
 def test_values_text_answers_like_init_bindings(graph, case) -> None:
     """The VALUES text sent to stores gives rdflib's initBindings answers, on rdflib itself.
     (Queries that order a sub-select for GROUP_CONCAT are checked against the store only: rdflib's

@@ -28,7 +28,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -265,6 +265,29 @@ def values_text(text: str, bindings: Mapping[str, URIRef | Literal | list[URIRef
     """
     if not bindings:
         return text
+    renamed, edits = _values_plan(text, frozenset(bindings))
+    blocks = " ".join(
+        f"VALUES ?{renamed.get(name, name)} {{ {' '.join(t.n3() for t in _as_list(terms))} }}"
+        for name, terms in sorted(bindings.items())
+    )
+    out, last = [], 0
+    for start, end, replacement in edits:
+        out += [text[last:start], " " + blocks if replacement is None else replacement]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _as_list(terms: Any) -> list[Any]:
+    return terms if isinstance(terms, list) else [terms]
+
+
+@lru_cache(maxsize=512)
+def _values_plan(text: str, bound: frozenset[str]) -> tuple[dict[str, str], tuple[tuple[int, int, str | None], ...]]:
+    """Where :func:`values_text` writes into ``text`` for the ``bound`` variables: the renamed
+    variables, and the edits as (start, end, replacement), ``None`` marking a VALUES insertion.
+
+    The query text is tokenised once per set of bound names; each call then only splices."""
     tokens = [(m.lastgroup, m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     tokens = [t for t in tokens if t[0] != "comment" and not t[1].isspace()]
     # Outputs of the SELECT clause made with AS (before the WHERE clause).
@@ -274,12 +297,8 @@ def values_text(text: str, bindings: Mapping[str, URIRef | Literal | list[URIRef
             break
         if kind == "word" and token.upper() == "AS" and i + 1 < len(tokens) and tokens[i + 1][0] == "var":
             outputs.add(tokens[i + 1][1][1:])
-    names = {name: f"_{name}_param" if name in outputs else name for name in bindings}
-    blocks = " ".join(
-        f"VALUES ?{names[name]} {{ {' '.join(t.n3() for t in (terms if isinstance(terms, list) else [terms]))} }}"
-        for name, terms in sorted(bindings.items())
-    )
-    edits: list[tuple[int, int, str]] = []  # (start, end, replacement)
+    renamed = {name: f"_{name}_param" for name in bound if name in outputs}
+    edits: list[tuple[int, int, str | None]] = []
     form = ""  # SELECT, ASK, CONSTRUCT or DESCRIBE
     started = False  # inside the WHERE clause
     depth = 0  # group depth once started
@@ -298,8 +317,8 @@ def values_text(text: str, bindings: Mapping[str, URIRef | Literal | list[URIRef
             values_pending = True
         elif upper == "WHERE":
             started = True
-        elif kind == "var" and depth and names.get(token[1:], token[1:]) != token[1:]:
-            edits.append((start, end, "?" + names[token[1:]]))
+        elif kind == "var" and depth and token[1:] in renamed:
+            edits.append((start, end, "?" + renamed[token[1:]]))
         elif kind == "open":
             if values_pending:
                 values_pending, data = False, 1
@@ -313,19 +332,14 @@ def values_text(text: str, bindings: Mapping[str, URIRef | Literal | list[URIRef
                 # see the outer binding anyway, and a VALUES block there makes Oxigraph 50x slower.
                 after_optional = before == "OPTIONAL"
                 if not after_optional and not re.match(r"SELECT\b", text[end:].lstrip(), re.IGNORECASE):
-                    edits.append((end, end, " " + blocks))
+                    edits.append((end, end, None))
         elif kind == "close" and started:
             depth -= 1
             if depth == 0:
                 break
-    if not any(replacement.startswith(" VALUES") for *_, replacement in edits):
+    if not any(replacement is None for *_, replacement in edits):
         raise QueryError("cannot bind parameters: the query has no WHERE { … } clause")
-    out, last = [], 0
-    for start, end, replacement in edits:
-        out += [text[last:start], replacement]
-        last = end
-    out.append(text[last:])
-    return "".join(out)
+    return renamed, tuple(edits)
 
 
 def _load_dir(folder: Path) -> dict[str, NamedQuery]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -61,31 +61,53 @@ def neutral(term: object) -> Term | None:
     """Normalise an rdflib term, a pyoxigraph term or a SPARQL JSON cell to a :class:`Term`."""
     if term is None or isinstance(term, Term):
         return term  # type: ignore[return-value]
+    convert = _CONVERTERS.get(type(term))
+    if convert is None:
+        convert = _CONVERTERS[type(term)] = _converter(term)
+    return convert(term)
+
+
+def _converter(term: object) -> Callable[[Any], Term]:
+    """How to turn terms of ``type(term)`` into :class:`Term` (found once per type)."""
     if isinstance(term, dict):
-        kind = "literal" if term.get("type") in ("literal", "typed-literal") else term["type"]
-        dt = term.get("datatype")
-        value = canonical_decimal(term["value"]) if dt == _DECIMAL else term["value"]
-        return Term(kind, value, None if dt in (None, _STRING) else dt, term.get("xml:lang"))
+        return _from_json
     name = type(term).__name__
+    oxigraph = type(term).__module__.startswith("pyoxigraph")
     if name in ("URIRef", "NamedNode"):
-        return Term("uri", getattr(term, "value", None) or str(term))
+        return (lambda t: Term("uri", t.value)) if oxigraph else (lambda t: Term("uri", str(t)))
     if name in ("BNode", "BlankNode"):
-        return Term("bnode", getattr(term, "value", None) or str(term))
+        return (lambda t: Term("bnode", t.value)) if oxigraph else (lambda t: Term("bnode", str(t)))
     if name == "Literal":
-        lang = getattr(term, "language", None)
-        dt = getattr(term, "datatype", None)
-        if type(term).__module__.startswith("pyoxigraph"):
-            value = term.value  # type: ignore[attr-defined]
-            dt = dt.value if dt is not None else None
-        else:
-            value = str(term)
-            dt = str(dt) if dt is not None else None
-        if lang or dt in (_STRING, _LANG_STRING):
-            dt = None
-        if dt == _DECIMAL:
-            value = canonical_decimal(value)
-        return Term("literal", value, dt, lang or None)
+        return _from_oxigraph_literal if oxigraph else _from_rdflib_literal
     raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _literal(value: str, dt: str | None, lang: str | None) -> Term:
+    if lang or dt in (_STRING, _LANG_STRING):
+        dt = None
+    if dt == _DECIMAL:
+        value = canonical_decimal(value)
+    return Term("literal", value, dt, lang or None)
+
+
+def _from_oxigraph_literal(term: Any) -> Term:
+    dt = term.datatype
+    return _literal(term.value, dt.value if dt is not None else None, term.language)
+
+
+def _from_rdflib_literal(term: Any) -> Term:
+    dt = term.datatype
+    return _literal(str(term), str(dt) if dt is not None else None, term.language)
+
+
+def _from_json(term: dict[str, str]) -> Term:
+    kind = "literal" if term.get("type") in ("literal", "typed-literal") else term["type"]
+    dt = term.get("datatype")
+    value = canonical_decimal(term["value"]) if dt == _DECIMAL else term["value"]
+    return Term(kind, value, None if dt in (None, _STRING) else dt, term.get("xml:lang"))
+
+
+_CONVERTERS: dict[type, Callable[[Any], Term]] = {}
 
 
 def _python(term: Term | None) -> Any:
@@ -155,7 +177,7 @@ class Results(Sequence[dict[str, Any]]):
     def __init__(self, columns: Sequence[str], terms: Sequence[Sequence[object]]) -> None:
         self.columns = list(columns)
         self.terms = [tuple(row) for row in terms]
-        self.rows = [tuple(neutral(t) for t in row) for row in self.terms]
+        self.rows = [tuple(map(neutral, row)) for row in self.terms]
 
     @classmethod
     def from_rdflib(cls, result: Any) -> Results:

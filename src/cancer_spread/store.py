@@ -245,14 +245,6 @@ class Store:
         :class:`QueryError` (Oxigraph cannot be interrupted, so its thread finishes in the
         background).
         """
-        from .queries import _looks_like_update
-
-        if _looks_like_update(text):
-            raise QueryError(
-                f"{origin}: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE...) is refused: "
-                "the graph is read-only",
-                hint="edit the Turtle files under graph/ instead",
-            )
 
         def run() -> Any:
             result = self.inner.query(text, prefixes=PREFIXES)
@@ -268,6 +260,15 @@ class Store:
                 return run()
             return _with_time_limit(run, timeout)
         except SyntaxError as err:
+            from .queries import _looks_like_update
+
+            # Store.query() parses queries only, so an update is a syntax error to Oxigraph.
+            if _looks_like_update(text):
+                raise QueryError(
+                    f"{origin}: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE...) is refused: "
+                    "the graph is read-only",
+                    hint="edit the Turtle files under graph/ instead",
+                ) from None
             m = _OX_ERROR.search(str(err))
             if not m:
                 raise QueryError(f"{origin}: SPARQL syntax error: {err}") from None
@@ -291,8 +292,7 @@ class Store:
 class _Solutions:
     def __init__(self, variables: Any, solutions: list[Any]) -> None:
         self.variables = variables
-        names = [v.value for v in variables]
-        self.rows = [tuple(sol[n] for n in names) for sol in solutions]
+        self.rows = [tuple(sol) for sol in solutions]  # a solution iterates in variable order
 
 
 def _with_time_limit(func: Any, seconds: float) -> Any:
