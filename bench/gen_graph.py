@@ -37,13 +37,15 @@ def _lit(value: object, datatype: str | None = None) -> str:
 
 def curated_ntriples() -> tuple[list[str], list[tuple[str, str, str]]]:
     """The merged curated graph as N-Triples lines, and its (pattern, cancer, site) triples."""
+    from rdflib.compare import to_canonical_graph
     from rdflib.namespace import RDF
 
     from cancer_spread.load import load_graph
     from cancer_spread.namespaces import CS as CSNS
 
     g = load_graph(cache=False)
-    lines = sorted(line for line in g.serialize(format="nt").splitlines() if line.strip())
+    # Canonical blank node labels (the ontology has a few), so the same data gives the same file.
+    lines = sorted(line for line in to_canonical_graph(g).serialize(format="nt").splitlines() if line.strip())
     patterns = sorted(
         (str(p), str(g.value(p, CSNS.primaryCancer)), str(g.value(p, CSNS.site)))
         for p in g.subjects(RDF.type, CSNS.SpreadPattern)
