@@ -86,18 +86,13 @@ def measure(engine: str, path: str, budget: float, exports: bool) -> dict:
     if exports:
         import io
 
-        t = time.perf_counter()
-        if engine == "rdflib":
-            graph.serialize(destination=io.BytesIO(), format="turtle")
-        else:
-            graph.inner.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph())
-        out["turtle_s"] = time.perf_counter() - t
-        t = time.perf_counter()
-        if engine == "rdflib":
-            graph.serialize(destination=io.BytesIO(), format="json-ld")
-        else:
-            graph.inner.dump(format=ox.RdfFormat.JSON_LD, from_graph=ox.DefaultGraph())
-        out["jsonld_s"] = time.perf_counter() - t
+        for key, rdflib_format, ox_format in (("turtle_s", "turtle", "TURTLE"), ("jsonld_s", "json-ld", "JSON_LD")):
+            t = time.perf_counter()
+            if engine == "rdflib":
+                graph.serialize(destination=io.BytesIO(), format=rdflib_format)
+            else:
+                graph.inner.dump(format=getattr(ox.RdfFormat, ox_format), from_graph=ox.DefaultGraph())
+            out[key] = time.perf_counter() - t
         out["export_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 

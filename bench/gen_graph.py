@@ -126,9 +126,12 @@ def main() -> None:
     args = ap.parse_args()
     args.output.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.output.with_suffix(args.output.suffix + ".tmp")
-    with tmp.open("w", encoding="utf-8") as out:
-        n = generate(args.triples, out, args.seed)
-    tmp.replace(args.output)
+    try:
+        with tmp.open("w", encoding="utf-8") as out:
+            n = generate(args.triples, out, args.seed)
+        tmp.replace(args.output)
+    finally:
+        tmp.unlink(missing_ok=True)  # nothing half-written is left behind
     print(f"{args.output}: {n} triples", file=sys.stderr)
 
 
