@@ -80,7 +80,7 @@ class Store:
         store on disk and reuses it while no source file has changed."""
         import pyoxigraph as ox
 
-        from . import __version__
+        from .version import __version__
 
         paths = find_paths(root)
         files = paths.turtle_files() + [Path(p) for p in extra]

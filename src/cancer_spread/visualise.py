@@ -520,7 +520,7 @@ def viewer_data(
     >>> data["title"], data["nodes"][0]["group"]
     ('Where breast cancer spreads', 'cancer')
     """
-    from . import __version__
+    from .version import __version__
 
     if layout not in LAYOUTS:
         raise InputError(f"unknown layout {layout!r}", hint="use " + " or ".join(LAYOUTS))
