@@ -286,8 +286,8 @@ class RemoteEngine:
         return result
 
     def count(self) -> int:
-        [row] = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows
-        return int(str(row[0]))
+        [row] = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(row["n"])
 
     def close(self) -> None:
         """Nothing is held open: each query is one HTTP request."""
