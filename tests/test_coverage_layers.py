@@ -25,9 +25,14 @@ LAYER_SOURCES = (
     "am-j-cancer-res-2020-liver",
     "bubendorf-2000",
     "cagney-2017",
+    "habbous-2020",
+    "jiang-2020",
     "kaplan-2016",
     "liang-2021",
+    "savci-heijink-2015",
+    "singh-2020",
     "van-gestel-2014",
+    "zhang-j-2023",
 )
 
 
@@ -121,6 +126,49 @@ def test_kaplan_2016_gives_four_sites_of_relapse_for_luminal_b_breast_cancer(gra
     assert brain["timing"] == "over the course of the disease"
 
 
+def test_singh_2020_gives_the_primaries_of_brain_metastases_at_diagnosis(graph) -> None:
+    assert covered(graph, "singh-2020") == {"lung", "melanoma", "breast", "kidney"}
+    [row] = figures(graph, "lung", "brain", "Singh 2020")
+    assert row["value"] == Decimal("80.0")
+    assert row["measure"] == "share of metastases at the site that came from this primary"
+    assert row["denominator"] == 42047
+
+
+def test_habbous_2020_counts_brain_metastases_over_the_disease_course(graph) -> None:
+    assert covered(graph, "habbous-2020") == {"lung", "breast", "melanoma"}
+    [row] = figures(graph, "breast", "brain", "Habbous 2020")
+    assert row["value"] == Decimal("11.0")
+    assert row["timing"] == "over the course of the disease"
+
+
+def test_zhang_2023_and_jiang_2020_give_bone_metastases_at_diagnosis(graph) -> None:
+    assert covered(graph, "zhang-j-2023") == {"lung", "liver", "kidney"}
+    [row] = figures(graph, "liver cancer", "bone", "Zhang 2023")
+    assert row["value"] == Decimal("6.63")
+    assert row["measure"] == "share of all patients with the site involved"
+    assert covered(graph, "jiang-2020") == {"breast", "prostate"}
+    [row] = figures(graph, "prostate", "bone", "Jiang 2020")
+    assert row["value"] == Decimal("89.60")
+    assert row["measure"] == "share of patients with distant spread who have the site involved"
+
+
+def test_two_seer_periods_agree_on_bone_spread_of_metastatic_prostate_cancer(graph) -> None:
+    # Huang 2020 (2010-2016) and Jiang 2020 (2010-2013) count the same thing in overlapping years
+    # of the same registry; their figures should be close.
+    huang = figures(graph, "prostate", "bone", "Huang 2020")
+    jiang = figures(graph, "prostate", "bone", "Jiang 2020")
+    [h] = [r for r in huang if r["measure"].startswith("share of patients with distant spread")]
+    [j] = jiang
+    assert abs(h["value"] - j["value"]) < 2
+
+
+def test_savci_heijink_2015_gives_three_sites_of_metastatic_breast_cancer(graph) -> None:
+    rows = {r["siteLabel"]: r for r in run_query("metastatic-sites", graph, cancer="breast", source="Savci-Heijink")}
+    assert set(rows) == {"bone", "liver", "lung"}
+    [bone] = figures(graph, "breast", "bone", "Savci-Heijink 2015")
+    assert (bone["value"], bone["denominator"]) == (Decimal("70.6"), 263)
+
+
 # ------------------------------------------------------------------ every layer
 
 
@@ -146,7 +194,7 @@ def layer_items(graph) -> list[dict]:
 
 def test_every_layer_item_is_a_comparable_figure(graph) -> None:
     items = layer_items(graph)
-    assert len(items) >= 29
+    assert len(items) >= 44
     for item in items:
         missing = [k for k in ("measure", "value", "unit", "population", "timing", "locator") if item[k] is None]
         assert not missing, (item["e"], missing)
