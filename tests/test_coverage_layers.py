@@ -27,8 +27,10 @@ LAYER_SOURCES = (
     "cagney-2017",
     "habbous-2020",
     "jiang-2020",
+    "engstrand-2018",
     "kaplan-2016",
     "liang-2021",
+    "myint-2021",
     "savci-heijink-2015",
     "singh-2020",
     "van-gestel-2014",
@@ -169,6 +171,22 @@ def test_savci_heijink_2015_gives_three_sites_of_metastatic_breast_cancer(graph)
     assert (bone["value"], bone["denominator"]) == (Decimal("70.6"), 263)
 
 
+def test_myint_2021_shows_brain_spread_of_prostate_cancer_is_rare(graph) -> None:
+    # A figure that a site is rare matters as much as a common one: prostate cancer reaches the
+    # brain, but it ranks last among the prostate sites that carry a comparable figure.
+    [row] = figures(graph, "prostate", "brain", "Myint 2021")
+    assert (row["count"], row["denominator"], row["value"]) == (187, 14753, Decimal("1.27"))
+    ranked = [r for r in run_query("metastatic-sites", graph, cancer="prostate") if r["bestFigure"] is not None]
+    assert ranked[-1]["siteLabel"] == "brain"
+    assert ranked[0]["siteLabel"] == "bone"
+
+
+def test_engstrand_2018_counts_liver_spread_among_all_bowel_cancers(graph) -> None:
+    [row] = figures(graph, "bowel cancer", "liver", "Engstrand 2018")
+    assert (row["count"], row["denominator"]) == (272, 1026)
+    assert row["measure"] == "share of all patients with the site involved"
+
+
 # ------------------------------------------------------------------ every layer
 
 
@@ -194,13 +212,15 @@ def layer_items(graph) -> list[dict]:
 
 def test_every_layer_item_is_a_comparable_figure(graph) -> None:
     items = layer_items(graph)
-    assert len(items) >= 44
+    assert len(items) >= 46
     for item in items:
         missing = [k for k in ("measure", "value", "unit", "population", "timing", "locator") if item[k] is None]
         assert not missing, (item["e"], missing)
         assert item["unit"] == "percent"
         if item["count"] is not None and item["den"] is not None:
+            # Where a study gives both counts, the percentage is their ratio (to its rounding).
             assert item["count"] <= item["den"], item["e"]
+            assert abs(Decimal(100 * item["count"]) / item["den"] - item["value"]) < Decimal("0.05"), item["e"]
 
 
 def test_shares_of_one_sites_metastases_never_exceed_the_whole(graph) -> None:
