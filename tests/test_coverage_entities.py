@@ -1,0 +1,110 @@
+"""Competency questions for the cancers and sites added for coverage (issue 14, entities).
+
+For every new cancer: where does it spread (by name, as a person types it), what is its parent,
+which codes join it to other data. For every new site: which cancers spread there. The expected
+answers are what the cited sources say; a test fails when a link, a synonym or a parent is lost.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cancer_spread import run_query, sparql
+
+
+@pytest.fixture(scope="session")
+def graph(engine_graph):
+    return engine_graph
+
+
+def site_labels(graph, cancer: str, **kw) -> set[str]:
+    return {r["siteLabel"] for r in run_query("metastatic-sites", graph, cancer=cancer, **kw)}
+
+
+def cancer_labels(graph, site: str, **kw) -> set[str]:
+    return {r["cancerLabel"] for r in run_query("primaries-for-site", graph, site=site, **kw)}
+
+
+# name a person might type -> sites the sources name (a subset of what the graph answers)
+WHERE_IT_SPREADS = {
+    "neuroblastoma": {"bone marrow", "bone", "liver", "skin", "orbit"},
+    "Wilms tumor": {"lung", "liver"},
+    "nephroblastoma": {"lung", "liver"},
+    "Ewing's sarcoma": {"lung", "bone"},
+    "rhabdomyosarcoma": {"lung", "bone", "bone marrow"},
+    "retinoblastoma": {"orbit", "central nervous system", "bone", "bone marrow", "liver"},
+    "hepatoblastoma": {"lung"},
+    "medulloblastoma": {"leptomeninges", "spinal cord", "bone"},
+    "glioblastoma": {"lung", "bone", "lymph nodes"},
+}
+
+# new cancer IRI -> its parent
+PARENT = {
+    "ewing-sarcoma": "bone-sarcoma",
+    "rhabdomyosarcoma": "soft-tissue-sarcoma",
+    "hepatoblastoma": "liver",
+    "medulloblastoma": "primary-brain-tumour",
+}
+
+# new cancer IRI -> codes checked against OncoTree's mapping files and Mondo's OncoTree mappings
+CODES = {
+    "neuroblastoma": {"NCIT:C3270", "MONDO:0005072", "ONCOTREE:NBL"},
+    "wilms-tumour": {"NCIT:C3267", "MONDO:0019004", "ONCOTREE:WT"},
+    "ewing-sarcoma": {"NCIT:C4817", "MONDO:0012817", "ONCOTREE:ES"},
+    "rhabdomyosarcoma": {"NCIT:C3359", "MONDO:0005212", "ONCOTREE:RMS"},
+    "retinoblastoma": {"NCIT:C7541", "MONDO:0008380", "ONCOTREE:RBL"},
+    "hepatoblastoma": {"NCIT:C3728", "MONDO:0018666", "ONCOTREE:LIHB"},
+    "medulloblastoma": {"NCIT:C3222", "MONDO:0007959", "ONCOTREE:MBL"},
+    "primary-brain-tumour": {"NCIT:C4952", "MONDO:0021632", "ONCOTREE:PBT"},
+}
+
+# new site name -> cancers the sources say reach it
+WHO_SPREADS_THERE = {
+    "orbit": {"neuroblastoma", "retinoblastoma"},
+    "eye socket": {"neuroblastoma", "retinoblastoma"},
+}
+
+
+@pytest.mark.parametrize("cancer", sorted(WHERE_IT_SPREADS))
+def test_where_each_new_cancer_spreads(graph, cancer) -> None:
+    expected = WHERE_IT_SPREADS[cancer]
+    found = site_labels(graph, cancer)
+    assert expected <= found, f"{cancer}: missing {expected - found}"
+
+
+@pytest.mark.parametrize("child", sorted(PARENT))
+def test_subtypes_point_to_their_parent(graph, child) -> None:
+    assert sparql(f"ASK {{ cancer:{child} skos:broader cancer:{PARENT[child]} }}", graph)
+
+
+@pytest.mark.parametrize("cancer", sorted(CODES))
+def test_verified_codes_join_new_cancers(graph, cancer) -> None:
+    rows = sparql(f"SELECT ?code WHERE {{ cancer:{cancer} cs:xref ?code }}", graph)
+    codes = {str(r["code"]) for r in rows}
+    assert CODES[cancer] <= codes, CODES[cancer] - codes
+
+
+@pytest.mark.parametrize("site", sorted(WHO_SPREADS_THERE))
+def test_which_cancers_spread_to_each_new_site(graph, site) -> None:
+    expected = WHO_SPREADS_THERE[site]
+    found = cancer_labels(graph, site)
+    assert expected <= found, f"{site}: missing {expected - found}"
+
+
+def test_rare_spread_of_brain_tumours_is_said_in_the_definition(graph) -> None:
+    [row] = run_query("define", graph, term="primary brain tumour")
+    text = row["definition"].lower()
+    assert "very rarely spread outside the nervous system" in text
+
+
+def test_medulloblastoma_spreads_within_the_nervous_system_by_source(graph) -> None:
+    assert site_labels(graph, "medulloblastoma", source="Childs Nerv Syst") == {"leptomeninges", "spinal cord"}
+
+
+def test_wilms_lung_figure_keeps_its_denominator(graph) -> None:
+    rows = sparql(
+        "SELECT ?v ?d ?n WHERE { evidence:wilms-tumour--lung--wilms-stage-4-2013 cs:value ?v ;"
+        " cs:denominator ?d ; cs:count ?n ; cs:measure measure:metastatic-patients-with-site }",
+        graph,
+    )
+    assert [(float(r["v"]), int(r["d"]), int(r["n"])) for r in rows] == [(93.5, 31, 29)]
