@@ -36,6 +36,10 @@ WHERE_IT_SPREADS = {
     "hepatoblastoma": {"lung"},
     "medulloblastoma": {"leptomeninges", "spinal cord", "bone"},
     "glioblastoma": {"lung", "bone", "lymph nodes"},
+    "Hodgkin's disease": {"lung", "bone", "liver", "spleen", "bone marrow"},
+    "NHL": {"central nervous system", "bone marrow", "kidney", "adrenal gland", "lung", "pleura"},
+    "multiple myeloma": {"skin", "soft tissue", "liver", "pleura", "lymph nodes", "central nervous system"},
+    "leukemia": {"central nervous system", "testis"},
 }
 
 # new cancer IRI -> its parent
@@ -56,10 +60,15 @@ CODES = {
     "hepatoblastoma": {"NCIT:C3728", "MONDO:0018666", "ONCOTREE:LIHB"},
     "medulloblastoma": {"NCIT:C3222", "MONDO:0007959", "ONCOTREE:MBL"},
     "primary-brain-tumour": {"NCIT:C4952", "MONDO:0021632", "ONCOTREE:PBT"},
+    "hodgkin-lymphoma": {"NCIT:C9357", "MONDO:0004952", "ONCOTREE:HL", "ICD10:C81"},
+    "non-hodgkin-lymphoma": {"NCIT:C3211", "MONDO:0018908", "ONCOTREE:NHL"},
+    "myeloma": {"NCIT:C3242", "MONDO:0009693", "ONCOTREE:PCM", "ICD10:C90.0"},
+    "leukaemia": {"ICD10:C91", "ICD10:C92", "ICD10:C95"},
 }
 
 # new site name -> cancers the sources say reach it
 WHO_SPREADS_THERE = {
+    "subcutaneous tissue": {"myeloma"},
     "orbit": {"neuroblastoma", "retinoblastoma"},
     "eye socket": {"neuroblastoma", "retinoblastoma"},
 }
@@ -108,3 +117,25 @@ def test_wilms_lung_figure_keeps_its_denominator(graph) -> None:
         graph,
     )
     assert [(float(r["v"]), int(r["d"]), int(r["n"])) for r in rows] == [(93.5, 31, 29)]
+
+
+@pytest.mark.parametrize(
+    ("term", "phrase"),
+    [
+        ("Hodgkin lymphoma", "extranodal"),
+        ("non-Hodgkin lymphoma", "bone marrow, or the brain and spinal cord"),
+        ("myeloma", "outside the bone marrow"),
+        ("leukaemia", "brain and spinal cord"),
+    ],
+)
+def test_blood_cancer_definitions_say_how_spread_differs(graph, term, phrase) -> None:
+    [row] = run_query("define", graph, term=term)
+    assert phrase in row["definition"]
+
+
+def test_hodgkin_site_shares_are_not_called_patient_shares(graph) -> None:
+    # Gaudio 2018 reports shares of extralymphatic sites, not of patients: the measure must say so.
+    rows = sparql(
+        "SELECT ?m WHERE { evidence:hodgkin-lymphoma--lung--gaudio-2018-hodgkin cs:measure ?m }", graph
+    )
+    assert [str(r["m"]).rsplit("/", 1)[-1] for r in rows] == ["metastatic-sites-at-site"]
