@@ -40,6 +40,20 @@ WHERE_IT_SPREADS = {
     "NHL": {"central nervous system", "bone marrow", "kidney", "adrenal gland", "lung", "pleura"},
     "multiple myeloma": {"skin", "soft tissue", "liver", "pleura", "lymph nodes", "central nervous system"},
     "leukemia": {"central nervous system", "testis"},
+    "eye melanoma": {"liver"},
+    "mucosal melanoma": {"lung", "liver", "distant lymph nodes"},
+    "anal cancer": {"distant lymph nodes", "liver", "lung", "bone"},
+    "vulvar cancer": {"inguinal lymph nodes", "lung", "liver", "bone"},
+    "penile cancer": {"inguinal lymph nodes", "pelvic lymph nodes", "lung", "liver"},
+    "gall bladder cancer": {"liver", "distant lymph nodes", "lung", "bone", "brain"},
+    "small bowel cancer": {"liver"},
+    "GIST": {"liver", "peritoneum", "lung", "bone", "heart", "skeletal muscle"},
+    "choriocarcinoma": {"lung", "vagina", "liver", "brain"},
+    "adrenal cancer": {"lung", "liver", "bone", "lymph nodes"},
+    "thymoma": {"pleura", "lung", "liver"},
+    "Merkel cell carcinoma": {"distant lymph nodes", "skin", "liver", "bone", "brain"},
+    "NPC": {"bone", "liver", "brain"},
+    "parotid cancer": {"lung", "bone", "liver"},
 }
 
 # new cancer IRI -> its parent
@@ -48,6 +62,10 @@ PARENT = {
     "rhabdomyosarcoma": "soft-tissue-sarcoma",
     "hepatoblastoma": "liver",
     "medulloblastoma": "primary-brain-tumour",
+    "uveal-melanoma": "melanoma",
+    "mucosal-melanoma": "melanoma",
+    "nasopharyngeal": "head-and-neck",
+    "salivary-gland": "head-and-neck",
 }
 
 # new cancer IRI -> codes checked against OncoTree's mapping files and Mondo's OncoTree mappings
@@ -64,10 +82,28 @@ CODES = {
     "non-hodgkin-lymphoma": {"NCIT:C3211", "MONDO:0018908", "ONCOTREE:NHL"},
     "myeloma": {"NCIT:C3242", "MONDO:0009693", "ONCOTREE:PCM", "ICD10:C90.0"},
     "leukaemia": {"ICD10:C91", "ICD10:C92", "ICD10:C95"},
+    "uveal-melanoma": {"NCIT:C7712", "MONDO:0006486", "ONCOTREE:UM"},
+    "mucosal-melanoma": {"ONCOTREE:ARMM", "MONDO:0006081", "ONCOTREE:VMM"},
+    "anal": {"ICD10:C21", "NCIT:C9161", "MONDO:0006082", "ONCOTREE:ANSC"},
+    "vulva": {"ICD10:C51", "NCIT:C4052"},
+    "penile": {"ICD10:C60", "NCIT:C7729", "MONDO:0018352", "ONCOTREE:PSCC"},
+    "gallbladder": {"NCIT:C3844", "MONDO:0005411", "ONCOTREE:GBC", "ICD10:C23"},
+    "small-bowel": {"NCIT:C7724", "MONDO:0005522", "ONCOTREE:SBC", "ICD10:C17"},
+    "gist": {"NCIT:C3868", "MONDO:0011719", "ONCOTREE:GIST"},
+    "gestational-choriocarcinoma": {"NCIT:C27246", "MONDO:0004491", "ONCOTREE:UCCA", "ICD10:C58"},
+    "adrenocortical": {"NCIT:C9325", "MONDO:0006639", "ONCOTREE:ACC", "ICD10:C74.0"},
+    "thymic": {"NCIT:C6450", "MONDO:0018079", "ONCOTREE:TET", "ICD10:C37"},
+    "merkel-cell": {"NCIT:C9231", "MONDO:0019210", "ONCOTREE:MCC"},
+    "nasopharyngeal": {"NCIT:C3871", "MONDO:0015459", "ONCOTREE:NPC", "ICD10:C11"},
+    "salivary-gland": {"NCIT:C9272", "MONDO:0000521", "ONCOTREE:SACA"},
 }
 
 # new site name -> cancers the sources say reach it
 WHO_SPREADS_THERE = {
+    "heart": {"gastrointestinal stromal tumour"},
+    "skeletal muscle": {"gastrointestinal stromal tumour"},
+    "distant lymph nodes": {"anal cancer", "gallbladder cancer", "Merkel cell carcinoma", "mucosal melanoma"},
+    "non-regional lymph nodes": {"anal cancer", "Merkel cell carcinoma"},
     "subcutaneous tissue": {"myeloma"},
     "orbit": {"neuroblastoma", "retinoblastoma"},
     "eye socket": {"neuroblastoma", "retinoblastoma"},
@@ -139,3 +175,26 @@ def test_hodgkin_site_shares_are_not_called_patient_shares(graph) -> None:
         "SELECT ?m WHERE { evidence:hodgkin-lymphoma--lung--gaudio-2018-hodgkin cs:measure ?m }", graph
     )
     assert [str(r["m"]).rsplit("/", 1)[-1] for r in rows] == ["metastatic-sites-at-site"]
+
+
+@pytest.mark.parametrize(
+    ("cancer", "site", "classification"),
+    [
+        ("anal cancer", "groin lymph nodes", "regional"),
+        ("anal cancer", "para-aortic lymph nodes", "distant"),
+        ("vulval cancer", "inguinal lymph nodes", "regional"),
+        ("vulval cancer", "pelvic lymph nodes", "distant"),
+        ("penile cancer", "pelvic lymph nodes", "regional"),
+        ("nasopharyngeal cancer", "retropharyngeal lymph nodes", "regional"),
+    ],
+)
+def test_node_rules_of_new_cancers(graph, cancer, site, classification) -> None:
+    [row] = run_query("classify-spread", graph, cancer=cancer, site=site)
+    assert row["classification"] == classification
+
+
+def test_rare_sites_carry_a_small_figure(graph) -> None:
+    # Rare links matter: GIST to bone and gallbladder to brain are each under 1% in SEER.
+    for ev in ("gist--bone--yang-2019-gist", "gallbladder--brain--gallbladder-seer-2021"):
+        [row] = sparql(f"SELECT ?v WHERE {{ evidence:{ev} cs:value ?v }}", graph)
+        assert float(row["v"]) < 1, ev
