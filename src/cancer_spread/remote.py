@@ -168,7 +168,8 @@ def run_query(
     ``params`` are resolved on the local ``graph`` (the packaged one by default), which should be
     what was pushed to the store. ``default_graph`` names the graph to query (``--graph``).
     """
-    from .api import _query, bind_params
+    from .binding import bind_params
+    from .binding import named_query as _query
     from .load import load_graph
 
     query = _query(name)
