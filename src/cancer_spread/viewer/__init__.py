@@ -6,6 +6,6 @@
 - ``vendor/``: vis-network, pinned, with its licence.
 
 :mod:`cancer_spread.visualise` puts them together into one offline page; :mod:`.layout` places
-the nodes; :mod:`.style` holds the colours, shapes and vis-network options; :mod:`.pyvis` builds
+the nodes; :mod:`.style` holds the colours, shapes and vis-network options; :mod:`.pyvis_network` builds
 the same network as a ``pyvis.network.Network``.
 """
