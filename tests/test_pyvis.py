@@ -96,3 +96,14 @@ def test_text_from_the_graph_is_escaped_in_pyvis_pages(tmp_path) -> None:
     assert XSS not in html
     nodes = json.loads(html.split("nodes = new vis.DataSet(", 1)[1].split(");", 1)[0])
     assert XSS in {n["label"] for n in nodes}
+
+
+def test_readme_example_runs(tmp_path, monkeypatch) -> None:
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    [block] = [b for b in re.findall(r"```python\n(.*?)```", readme, re.S) if "to_pyvis" in b]
+    monkeypatch.chdir(tmp_path)
+    exec(compile("import cancer_spread as cs\n" + block, "README.md", "exec"), {})
+    page = (tmp_path / "bowel.html").read_text(encoding="utf-8")
+    assert "colorectal cancer" in page and "my note" in page
