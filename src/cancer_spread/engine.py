@@ -116,6 +116,10 @@ def open_engine(
                 "the oxigraph engine needs the pyoxigraph package, which is not installed",
                 hint="pip install 'pyoxigraph>=0.5,<0.6', or use --store rdflib",
             ) from None
+        if path is None:
+            from .snapshot import load_store
+
+            return load_store(root, extra=list(extra))
         from .store import Store
 
         return Store.load(root, extra=list(extra), path=path)
