@@ -202,16 +202,19 @@ def test_martin_2017_gives_brain_spread_of_breast_cancer_at_diagnosis(graph) -> 
 
 
 @pytest.mark.parametrize(
-    ("cancer", "source", "sites"),
+    ("cancer", "source", "sites", "patients"),
     [
-        ("testicular cancer", "Xu 2020", ["lung", "liver", "bone", "brain"]),
-        ("cervical cancer", "Arch Gynecol Obstet 2023", ["lung", "bone", "liver", "brain"]),
+        ("testicular cancer", "Xu 2020", ["lung", "liver", "bone", "brain"], 1661),
+        ("cervical cancer", "Arch Gynecol Obstet 2023", ["lung", "bone", "liver", "brain"], 1772),
     ],
 )
-def test_cancers_that_had_no_figure_get_a_ranked_layer(graph, cancer, source, sites) -> None:
+def test_cancers_that_had_no_figure_get_a_ranked_layer(graph, cancer, source, sites, patients) -> None:
     rows = run_query("metastatic-sites", graph, cancer=cancer, source=source)
     # The study's own order, strongest first, is the order the graph ranks them in.
     assert [r["siteLabel"] for r in rows] == sites
+    for site in sites:
+        [row] = figures(graph, cancer, site, source)
+        assert row["denominator"] == patients, site
 
 
 def test_womb_cancer_sites_at_diagnosis_among_all_patients(graph) -> None:
