@@ -287,3 +287,31 @@ def test_every_new_cancer_has_evidence(graph) -> None:
         graph,
     )
     assert len(rows) == len(CODES)
+
+
+@pytest.mark.parametrize(
+    ("term", "entity"),
+    [
+        ("Krukenberg tumor", "term:krukenberg-tumour"),
+        ("leptomeningeal carcinomatosis", "term:leptomeningeal-metastasis"),
+        ("MSCC", "term:spinal-cord-compression"),
+        ("synchronous metastasis", "term:synchronous-metastasis"),
+        ("metachronous metastases", "term:metachronous-metastasis"),
+        ("drop mets", "term:drop-metastasis"),
+        ("sentinel node biopsy", "term:sentinel-lymph-node"),
+        ("skip metastasis", "term:skip-metastasis"),
+        ("tumour seeding", "term:seeding"),
+        ("extranodal disease", "term:extranodal-disease"),
+        ("extramedullary myeloma", "term:extramedullary-disease"),
+    ],
+)
+def test_new_glossary_terms_are_found_by_the_names_people_use(graph, term, entity) -> None:
+    [row] = run_query("define", graph, term=term)
+    assert row["entity"].endswith(entity.split(":", 1)[1])
+    assert row["sources"]
+
+
+def test_krukenberg_tumour_points_at_the_ovary_and_diffuse_gastric_cancer(graph) -> None:
+    assert sparql(
+        "ASK { term:krukenberg-tumour cs:aboutSite site:ovary ; cs:aboutCancer cancer:gastric-diffuse }", graph
+    )
