@@ -95,7 +95,10 @@ def test_build_release(graph, tmp_path: Path) -> None:
     from cancer_spread.namespaces import DATASET
 
     paths = build_release(graph, tmp_path)
-    assert [p.name for p in paths] == ["cancer-spread.ttl", "void.ttl", "context.jsonld"]
+    from cancer_spread.export import RELEASE_FILES
+
+    assert [p.name for p in paths] == list(RELEASE_FILES)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(RELEASE_FILES)
     void = Graph().parse(tmp_path / "void.ttl")
     assert int(void.value(DATASET, VOID.triples)) > 1000
     merged = Graph().parse(tmp_path / "cancer-spread.ttl")

@@ -18,10 +18,18 @@ from rdflib import Graph
 from .errors import InputError
 from .namespaces import PREFIXES, bind_prefixes
 
-__all__ = ["EXPORT_FORMATS", "build_release", "export_text", "jsonld_context", "serialise", "void_graph"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "RELEASE_FILES",
+    "build_release",
+    "export_text",
+    "jsonld_context",
+    "serialise",
+    "stable_graph",
+    "void_graph",
+]
 
 EXPORT_FORMATS = ("ttl", "nt", "jsonld", "xml", "trig", "csv", "graphml", "gexf")
-_RDFLIB = {"nt": "nt", "xml": "xml", "trig": "trig"}
 
 
 def jsonld_context() -> dict:
@@ -29,22 +37,111 @@ def jsonld_context() -> dict:
     return {"@context": dict(PREFIXES)}
 
 
+def stable_graph(graph: Graph) -> Graph:
+    """A copy of ``graph`` whose blank nodes have labels computed from the graph itself
+    (``b0``, ``b1``… in the order of their canonical hashes) and whose triples were added in
+    sorted order, so that every serialiser writes the same bytes on every run."""
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.compare import to_canonical_graph
+
+    canon = to_canonical_graph(graph)
+    labels: dict = {}
+    for b in sorted({t for triple in canon for t in triple if isinstance(t, BNode)}, key=str):
+        labels[b] = BNode(f"b{len(labels)}")
+
+    def key(term: object) -> tuple:
+        kind = 0 if isinstance(term, URIRef) else 1 if isinstance(term, BNode) else 2
+        extra = (str(term.datatype or ""), term.language or "") if isinstance(term, Literal) else ("", "")
+        return (kind, str(term), *extra)
+
+    out = bind_prefixes(Graph())
+    triples = [tuple(labels.get(t, t) for t in triple) for triple in canon]
+    for triple in sorted(triples, key=lambda t: tuple(key(x) for x in t)):
+        out.add(triple)
+    return out
+
+
 def serialise(graph: Graph, fmt: str) -> str:
     """Serialise an RDF graph as ``ttl`` (canonical), ``nt`` (sorted), ``jsonld``, ``xml`` or
-    ``trig``."""
+    ``trig`` (the data in the default graph). Every format is byte-identical from run to run:
+    blank nodes get stable labels and the triples a stable order (:func:`stable_graph`)."""
     from .turtle import canonical_turtle
 
     bind_prefixes(graph)
     if fmt == "ttl":
         return canonical_turtle(graph)
+    if fmt not in ("nt", "jsonld", "xml", "trig"):
+        raise InputError(f"unknown RDF format {fmt!r}", hint="use ttl, nt, jsonld, xml or trig")
+    stable = stable_graph(graph)
     if fmt == "nt":
-        lines = graph.serialize(format="nt").splitlines()
+        lines = stable.serialize(format="nt").splitlines()
         return "\n".join(sorted(line for line in lines if line.strip())) + "\n"
     if fmt == "jsonld":
-        return graph.serialize(format="json-ld", context=jsonld_context()["@context"], indent=2) + "\n"
-    if fmt in _RDFLIB:
-        return graph.serialize(format=_RDFLIB[fmt])
-    raise InputError(f"unknown RDF format {fmt!r}", hint="use ttl, nt, jsonld, xml or trig")
+        data = json.loads(stable.serialize(format="json-ld", context=jsonld_context()["@context"]))
+        return json.dumps(_sorted_json(data), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    if fmt == "trig":
+        # One default graph, written as TriG's plain triples block: no blank-node graph name.
+        return "# TriG: the cancer-spread graph, all in the default graph.\n" + canonical_turtle(graph)
+    return _rdfxml(stable)
+
+
+def _sorted_json(value: object, in_list: bool = False) -> object:
+    """JSON-LD with every array in a stable order, except the items of an ``@list``."""
+    if isinstance(value, dict):
+        return {k: _sorted_json(v, k == "@list") for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sorted_json(v) for v in value]
+        return items if in_list else sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def _rdfxml(graph: Graph) -> str:
+    """Flat RDF/XML: one ``rdf:Description`` per subject, subjects and properties sorted."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    from rdflib import BNode, Literal
+
+    nm = graph.namespace_manager
+    names: dict = {}
+    spaces: dict[str, str] = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
+    for p in sorted(set(graph.predicates())):
+        prefix, ns, local = nm.compute_qname_strict(p)
+        spaces[prefix] = str(ns)
+        names[p] = f"{prefix}:{local}"
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
+    lines += [f'   xmlns:{prefix}="{ns}"' for prefix, ns in sorted(spaces.items())]
+    lines[-1] += ">"
+
+    def ref(node: object) -> str:
+        return f"rdf:nodeID={quoteattr(str(node))}" if isinstance(node, BNode) else f"rdf:about={quoteattr(str(node))}"
+
+    for subject in sorted(set(graph.subjects()), key=lambda n: (isinstance(n, BNode), str(n))):
+        lines.append(f"  <rdf:Description {ref(subject)}>")
+        for p, o in sorted(
+            graph.predicate_objects(subject),
+            key=lambda po: (
+                str(po[0]),
+                type(po[1]).__name__,
+                str(po[1]),
+                str(getattr(po[1], "datatype", "")),
+                str(getattr(po[1], "language", "")),
+            ),
+        ):
+            tag = names[p]
+            if isinstance(o, Literal):
+                attrs = ""
+                if o.language:
+                    attrs = f" xml:lang={quoteattr(o.language)}"
+                elif o.datatype:
+                    attrs = f" rdf:datatype={quoteattr(str(o.datatype))}"
+                lines.append(f"    <{tag}{attrs}>{escape(str(o))}</{tag}>")
+            elif isinstance(o, BNode):
+                lines.append(f"    <{tag} rdf:nodeID={quoteattr(str(o))}/>")
+            else:
+                lines.append(f"    <{tag} rdf:resource={quoteattr(str(o))}/>")
+        lines.append("  </rdf:Description>")
+    lines.append("</rdf:RDF>")
+    return "\n".join(lines) + "\n"
 
 
 def _edges_csv(graph: Graph) -> str:
@@ -133,14 +230,37 @@ def void_graph(graph: Graph) -> Graph:
     return void
 
 
+#: The files ``build`` writes, in order (see :func:`build_release`).
+RELEASE_FILES = (
+    "cancer-spread.ttl",
+    "void.ttl",
+    "context.jsonld",
+    "cancer-spread.sssom.tsv",
+    "cancer-spread-vocab.ttl",
+    "cancer-spread-vocab.owl",
+)
+
+
 def build_release(graph: Graph, folder: Path) -> list[Path]:
-    """Write ``cancer-spread.ttl`` (merged, canonical), ``void.ttl`` (the dataset description)
-    and ``context.jsonld`` into ``folder``; return the paths written."""
+    """Write the release files (:data:`RELEASE_FILES`) into ``folder``: the merged graph
+    (canonical Turtle), the dataset description, the JSON-LD context, the SSSOM mapping set and
+    the vocabulary as its own ontology (Turtle and RDF/XML); return the paths written."""
+    from .ontology import vocabulary_graph
+    from .sssom import sssom_text
     from .turtle import canonical_turtle, write_atomic
 
     folder = Path(folder)
-    out = [folder / "cancer-spread.ttl", folder / "void.ttl", folder / "context.jsonld"]
-    write_atomic(out[0], canonical_turtle(graph))
-    write_atomic(out[1], canonical_turtle(void_graph(graph)))
-    write_atomic(out[2], json.dumps(jsonld_context(), indent=2) + "\n")
+    vocab = vocabulary_graph(graph)
+    texts = {
+        "cancer-spread.ttl": canonical_turtle(graph),
+        "void.ttl": canonical_turtle(void_graph(graph)),
+        "context.jsonld": json.dumps(jsonld_context(), indent=2) + "\n",
+        "cancer-spread.sssom.tsv": sssom_text(graph),
+        "cancer-spread-vocab.ttl": canonical_turtle(vocab),
+        "cancer-spread-vocab.owl": serialise(vocab, "xml"),
+    }
+    out = []
+    for name in RELEASE_FILES:
+        write_atomic(folder / name, texts[name])
+        out.append(folder / name)
     return out

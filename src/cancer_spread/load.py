@@ -79,13 +79,17 @@ def load_files(paths: Iterable[Path]) -> Graph:
 def derive(graph: Graph, paths: DataPaths | None = None) -> Graph:
     """Add the derived triples: every ``queries/construct/*.rq`` CONSTRUCT is run on the graph
     and its result added (``cs:spreadsTo`` from the spread patterns, ``rdfs:label`` from
-    ``skos:prefLabel``, labels of spread patterns)."""
+    ``skos:prefLabel``, labels of spread patterns), then the IRI links of the codes
+    (:func:`cancer_spread.mappings.link_rdflib`)."""
     from .queries import load_construct_queries
 
     paths = paths or find_paths()
     for query in load_construct_queries(paths):
         for triple in query.run(graph).graph or ():
             graph.add(triple)
+    from .mappings import link_rdflib
+
+    link_rdflib(graph, paths)
     return graph
 
 
