@@ -3,7 +3,7 @@
 >>> from cancer_spread.load import load_graph
 >>> text = export_text(load_graph(), "csv")
 >>> text.splitlines()[0]
-'cancer,cancer_label,site,site_label,n_sources,n_evidence,best_figure,best_evidence_kind,best_source,best_link'
+'cancer,cancer_label,site,site_label,n_sources,n_evidence,best_figure,best_evidence_kind,best_source,best_link,frequency'
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph
 
@@ -144,6 +145,21 @@ def _rdfxml(graph: Graph) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _frequency(graph: Graph, pattern: str) -> str:
+    """The frequency level of a spread pattern (``very common`` … ``reported``) where the graph
+    has one (``cs:frequency``, derived when it is built), else ``""``."""
+    from rdflib import URIRef
+    from rdflib.namespace import SKOS
+
+    from .namespaces import CS
+
+    level = graph.value(URIRef(pattern), CS.frequency)
+    if level is None:
+        return ""
+    label = graph.value(level, SKOS.prefLabel)
+    return str(label) if label is not None else str(level).rsplit("/", 1)[-1].replace("-", " ")
+
+
 def _edges_csv(graph: Graph) -> str:
     from .network import spread_network
 
@@ -162,6 +178,7 @@ def _edges_csv(graph: Graph) -> str:
             "best_evidence_kind",
             "best_source",
             "best_link",
+            "frequency",
         ]
     )
     for u, v, a in sorted(G.edges(data=True), key=lambda e: (G.nodes[e[0]]["label"], G.nodes[e[1]]["label"])):
@@ -178,23 +195,57 @@ def _edges_csv(graph: Graph) -> str:
                 best.get("kind") or "",
                 best.get("source_short") or "",
                 best.get("link") or "",
+                _frequency(graph, a["pattern"]),
             ]
         )
     return buf.getvalue()
 
 
-def _network_text(graph: Graph, fmt: str) -> str:
+def network_for_export(graph: Graph) -> Any:
+    """The spread network as GraphML and GEXF carry it: nodes named by the same CURIEs as the
+    CSV (``cancer:breast``; the full IRI in ``iri``), every attribute a scalar, and on each edge
+
+    - ``label``: ``breast cancer → liver``;
+    - ``weight``: the number of independent sources for the link (an integer, at least 1), which
+      Gephi, Cytoscape and networkx use as the edge weight;
+    - ``frequency``: the frequency level (``very common``, ``common``, ``uncommon``, ``rare``,
+      ``reported``) where the graph has one.
+    """
     import networkx as nx
 
     from .network import flat_copy, spread_network
 
-    H = flat_copy(spread_network(graph))
+    F = flat_copy(spread_network(graph, with_evidence=False))
+    H = nx.DiGraph()
+    from .namespaces import curie
+
+    for node, attrs in F.nodes(data=True):
+        parents = "; ".join(curie(p) for p in attrs.get("parents", "").split("; ") if p)
+        H.add_node(attrs["curie"], iri=node, **{**attrs, "parents": parents})
+    for u, v, attrs in F.edges(data=True):
+        edge = dict(attrs, pattern=curie(attrs["pattern"]))
+        edge["label"] = f"{F.nodes[u]['label']} → {F.nodes[v]['label']}"
+        edge["weight"] = int(attrs["n_sources"])
+        level = _frequency(graph, attrs["pattern"])  # the IRI
+        if level:
+            edge["frequency"] = level
+        H.add_edge(F.nodes[u]["curie"], F.nodes[v]["curie"], **edge)
+    return H
+
+
+def _network_text(graph: Graph, fmt: str) -> str:
+    import re
+
+    import networkx as nx
+
+    H = network_for_export(graph)
     buf = io.BytesIO()
     if fmt == "graphml":
         nx.write_graphml(H, buf)
-    else:
-        nx.write_gexf(H, buf)
-    return buf.getvalue().decode("utf-8")
+        return buf.getvalue().decode("utf-8")
+    nx.write_gexf(H, buf)
+    # networkx stamps today's date into the GEXF header: leave it out so the file is reproducible.
+    return re.sub(r' lastmodifieddate="[^"]*"', "", buf.getvalue().decode("utf-8"), count=1)
 
 
 def export_text(graph: Graph, fmt: str) -> str:
