@@ -166,3 +166,54 @@ def test_published_jsonld_context_is_current() -> None:
     assert json.loads(path.read_text(encoding="utf-8")) == jsonld_context(), (
         "ontology/context.jsonld is out of date: regenerate it with `cancer-spread build` and copy build/context.jsonld"
     )
+
+
+def _pyld_graph(doc: object) -> Graph:
+    """Read JSON-LD with PyLD (an independent processor) into an rdflib graph."""
+    from pyld import jsonld
+
+    nquads = jsonld.to_rdf(doc, {"format": "application/n-quads"})
+    return Graph().parse(data=nquads, format="nt")
+
+
+def test_context_terms_make_plain_json_read_as_our_rdf() -> None:
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import SKOS
+
+    from cancer_spread.export import jsonld_context
+    from cancer_spread.namespaces import CANCER, CS, SITE
+
+    doc = {
+        **jsonld_context(),
+        "id": "cancer:example",
+        "type": "cs:PrimaryCancer",
+        "prefLabel": "example cancer",
+        "spreadsTo": "site:liver",
+        "xref": "NCIT:C0000",
+    }
+    g = _pyld_graph(doc)
+    assert (CANCER.example, CS.spreadsTo, SITE.liver) in g
+    assert (CANCER.example, SKOS.prefLabel, Literal("example cancer", lang="en")) in g
+    assert (CANCER.example, CS.xref, Literal("NCIT:C0000")) in g
+    assert (URIRef(CANCER.example), None, None) in g
+    evidence = {**jsonld_context(), "id": "evidence:x", "value": "47.5", "denominator": "120"}
+    g = _pyld_graph(evidence)
+    from rdflib.namespace import XSD
+
+    ev = URIRef("https://w3id.org/cancer-spread/evidence/x")
+    assert g.value(ev, CS.value) == Literal("47.5", datatype=XSD.decimal)
+    assert g.value(ev, CS.denominator) == Literal("120", datatype=XSD.integer)
+
+
+def test_export_compacted_with_the_context_reads_back_the_same(graph) -> None:
+    """PyLD expands our JSON-LD export, compacts it again with the published context, and the
+    result reads back as the same graph; the compacted form uses the terms."""
+    from pyld import jsonld
+
+    from cancer_spread.export import jsonld_context
+
+    exported = json.loads(export_text(graph, "jsonld"))
+    compacted = jsonld.compact(jsonld.expand(exported), jsonld_context())
+    text = json.dumps(compacted)
+    assert '"spreadsTo"' in text and '"prefLabel"' in text
+    assert _same(_pyld_graph(compacted), graph)

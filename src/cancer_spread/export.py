@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from rdflib import Graph
 
 from .errors import InputError
 from .namespaces import PREFIXES, bind_prefixes
+from .paths import DataPaths, find_paths
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -33,9 +35,81 @@ __all__ = [
 EXPORT_FORMATS = ("ttl", "nt", "jsonld", "xml", "trig", "csv", "graphml", "gexf")
 
 
-def jsonld_context() -> dict:
-    """The JSON-LD ``@context`` published as ``context.jsonld``: the project's prefixes."""
-    return {"@context": dict(PREFIXES)}
+#: Terms for the common annotation vocabularies: (term, IRI, coercion). ``@en`` strings get
+#: the language of every label and definition in the graph.
+_COMMON_TERMS = (
+    ("id", "@id", None),
+    ("type", "@type", None),
+    ("label", "rdfs:label", "@en"),
+    ("comment", "rdfs:comment", "@en"),
+    ("prefLabel", "skos:prefLabel", "@en"),
+    ("altLabel", "skos:altLabel", "@en"),
+    ("definition", "skos:definition", "@en"),
+    ("broader", "skos:broader", "@id"),
+    ("narrower", "skos:narrower", "@id"),
+    ("inScheme", "skos:inScheme", "@id"),
+    ("exactMatch", "skos:exactMatch", "@id"),
+    ("closeMatch", "skos:closeMatch", "@id"),
+    ("narrowMatch", "skos:narrowMatch", "@id"),
+    ("broadMatch", "skos:broadMatch", "@id"),
+    ("relatedMatch", "skos:relatedMatch", "@id"),
+    ("title", "dcterms:title", None),
+    ("publisher", "dcterms:publisher", None),
+    ("creator", "dcterms:creator", None),
+    ("license", "dcterms:license", "@id"),
+)
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def jsonld_context(paths: DataPaths | None = None) -> dict:
+    """The JSON-LD ``@context`` published as ``context.jsonld``: the project's prefixes plus a
+    term for every property of the vocabulary (``spreadsTo``, ``value``, ``xref``…) and the
+    common SKOS/DCTERMS ones (a property whose name is also a prefix, such as ``cs:site``, keeps
+    the prefix and has no term), so that plain JSON such as ``{"@id": "cancer:breast",
+    "spreadsTo": "site:liver"}`` reads as the same RDF as the graph.
+
+    >>> ctx = jsonld_context()["@context"]
+    >>> ctx["spreadsTo"]
+    {'@id': 'cs:spreadsTo', '@type': '@id'}
+    >>> ctx["value"]
+    {'@id': 'cs:value', '@type': 'xsd:decimal'}
+    """
+    return json.loads(_context_text(paths or find_paths()))
+
+
+@lru_cache(maxsize=4)
+def _context_text(paths: DataPaths) -> str:
+    from rdflib.namespace import OWL, RDF, RDFS
+
+    from .load import load_files
+
+    vocab = load_files(p for p in (paths.ontology / "cancer-spread.ttl", paths.ontology / "cohort.ttl") if p.is_file())
+    context: dict[str, Any] = dict(PREFIXES)
+    cs = PREFIXES["cs"]
+    kinds = {OWL.ObjectProperty: "@id", OWL.DatatypeProperty: "data", OWL.AnnotationProperty: None}
+    for kind, coercion in kinds.items():
+        for prop in sorted(vocab.subjects(RDF.type, kind)):
+            name = str(prop)
+            if not name.startswith(cs) or name[len(cs) :] in context:
+                continue
+            term: dict[str, str] = {"@id": "cs:" + name[len(cs) :]}
+            if coercion == "@id":
+                term["@type"] = "@id"
+            elif coercion == "data":
+                rng = vocab.value(prop, RDFS.range)
+                if rng is not None and str(rng).startswith(_XSD) and str(rng) != _XSD + "string":
+                    term["@type"] = "xsd:" + str(rng)[len(_XSD) :]
+            context[name[len(cs) :]] = term
+    for name, iri, coercion in _COMMON_TERMS:
+        if name in context:
+            continue
+        if coercion is None:
+            context[name] = iri if iri.startswith("@") else {"@id": iri}
+        elif coercion == "@en":
+            context[name] = {"@id": iri, "@language": "en"}
+        else:
+            context[name] = {"@id": iri, "@type": coercion}
+    return json.dumps({"@context": context})
 
 
 def stable_graph(graph: Graph) -> Graph:
