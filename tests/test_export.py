@@ -144,19 +144,29 @@ def test_failed_export_leaves_existing_file(run_cli, tmp_path: Path) -> None:
 
 
 def test_build_release(graph, tmp_path: Path) -> None:
-    from rdflib.namespace import VOID
+    from rdflib import URIRef
+    from rdflib.namespace import DCAT, VOID
 
+    from cancer_spread.export import DUMPS, RELEASE_FILES, release_iri
     from cancer_spread.namespaces import DATASET
 
     paths = build_release(graph, tmp_path)
-    from cancer_spread.export import RELEASE_FILES
-
     assert [p.name for p in paths] == list(RELEASE_FILES)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(RELEASE_FILES)
     void = Graph().parse(tmp_path / "void.ttl")
-    assert int(void.value(DATASET, VOID.triples)) > 1000
-    merged = Graph().parse(tmp_path / "cancer-spread.ttl")
-    assert len(merged) == len(graph)
+    description = {t for t in graph if str(t[0]).startswith(str(DATASET))}
+    assert int(void.value(DATASET, VOID.triples)) == len(graph) - len(description)
+    dumps = set(void.objects(DATASET, VOID.dataDump))
+    assert dumps == {URIRef(release_iri(name)) for name, _m, _f in DUMPS}
+    assert len(list(void.objects(DATASET, DCAT.distribution))) == len(DUMPS)
+    assert void.value(DATASET, VOID.sparqlEndpoint) is None  # a file release names no endpoint
+    for name, _media, fmt in DUMPS:
+        back = Graph().parse(tmp_path / name, format={"ttl": "turtle", "jsonld": "json-ld"}.get(fmt, fmt))
+        assert _same(back, graph), name
+    dataset = json.loads((tmp_path / "dataset.jsonld").read_text(encoding="utf-8"))
+    assert dataset["@type"] == "Dataset" and dataset["@context"] == "https://schema.org/"
+    assert {d["contentUrl"] for d in dataset["distribution"]} == {str(d) for d in dumps}
+    assert dataset["license"] == str(graph.value(DATASET, URIRef("http://purl.org/dc/terms/license")))
 
 
 def test_published_jsonld_context_is_current() -> None:

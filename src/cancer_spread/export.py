@@ -333,10 +333,38 @@ def export_text(graph: Graph, fmt: str) -> str:
     raise InputError(f"unknown export format {fmt!r}", hint=f"use one of {', '.join(EXPORT_FORMATS)}")
 
 
-def void_graph(graph: Graph) -> Graph:
-    """The dataset description (VoID/DCAT) as it stands in ``graph``: what ``build`` writes to
-    ``void.ttl`` and the endpoint serves at ``/.well-known/void``."""
-    from rdflib import URIRef
+#: The RDF dumps of a release: (file name, media type, serialisation).
+DUMPS = (
+    ("cancer-spread.ttl", "text/turtle", "ttl"),
+    ("cancer-spread.nt", "application/n-triples", "nt"),
+    ("cancer-spread.jsonld", "application/ld+json", "jsonld"),
+    ("cancer-spread.rdf", "application/rdf+xml", "xml"),
+)
+
+
+def release_iri(name: str) -> str:
+    """The persistent IRI of one file of the current release (``docs/w3id/`` redirects it)."""
+    from . import __version__
+    from .namespaces import BASE
+
+    return f"{BASE}releases/{__version__}/{name}"
+
+
+def void_graph(graph: Graph, endpoint: str | None = None) -> Graph:
+    """The dataset description (VoID/DCAT) as it stands in ``graph``, with a ``void:dataDump``
+    and a ``dcat:distribution`` for each RDF dump of the release and, when the graph is served,
+    ``void:sparqlEndpoint``: what ``build`` writes to ``void.ttl`` and the endpoint serves at
+    ``/.well-known/void``.
+
+    >>> from cancer_spread.load import load_graph
+    >>> from cancer_spread.namespaces import DATASET
+    >>> from rdflib.namespace import VOID
+    >>> v = void_graph(load_graph(), endpoint="http://localhost:8000/sparql")
+    >>> str(v.value(DATASET, VOID.sparqlEndpoint))
+    'http://localhost:8000/sparql'
+    """
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCAT, DCTERMS, RDF, VOID
 
     from .namespaces import DATASET
 
@@ -352,13 +380,72 @@ def void_graph(graph: Graph) -> Graph:
             void.add((s, p, o))
             if isinstance(o, URIRef) and str(o).startswith(str(DATASET) + "/"):
                 todo.append(o)
+    for name, media, _fmt in DUMPS:
+        dump = URIRef(release_iri(name))
+        void.add((DATASET, VOID.dataDump, dump))
+        dist = URIRef(f"{DATASET}/distribution/{name.rsplit('.', 1)[-1]}")
+        void.add((DATASET, DCAT.distribution, dist))
+        void.add((dist, RDF.type, DCAT.Distribution))
+        void.add((dist, DCAT.downloadURL, dump))
+        void.add((dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media}")))
+        void.add((dist, DCTERMS.title, Literal(f"cancer-spread as {media}", lang="en")))
+    void.add((DATASET, VOID.feature, URIRef("http://www.w3.org/ns/formats/Turtle")))
+    if endpoint:
+        void.add((DATASET, VOID.sparqlEndpoint, URIRef(endpoint)))
     return void
+
+
+def schema_org_dataset(graph: Graph, endpoint: str | None = None) -> dict:
+    """The dataset as a schema.org ``Dataset`` (JSON-LD), as search engines and data catalogues
+    read it: written by ``build`` as ``dataset.jsonld`` and embedded in the landing pages.
+
+    >>> from cancer_spread.load import load_graph
+    >>> d = schema_org_dataset(load_graph())
+    >>> d["@type"], d["license"]
+    ('Dataset', 'https://creativecommons.org/licenses/by/4.0/')
+    """
+    from rdflib.namespace import DCTERMS, OWL
+
+    from . import __version__
+    from .namespaces import BASE, DATASET
+
+    title = graph.value(DATASET, DCTERMS.title)
+    description = graph.value(DATASET, DCTERMS.description)
+    license_ = graph.value(DATASET, DCTERMS.license)
+    out: dict[str, Any] = {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "@id": str(DATASET),
+        "name": str(title) if title is not None else "cancer-spread",
+        "description": str(description) if description is not None else "",
+        "url": BASE,
+        "identifier": str(DATASET),
+        "version": str(graph.value(DATASET, OWL.versionInfo) or __version__),
+        "license": str(license_) if license_ is not None else "",
+        "isAccessibleForFree": True,
+        "creator": {"@type": "Organization", "name": "The cancer-spread contributors", "url": BASE},
+        "keywords": ["cancer", "metastasis", "knowledge graph", "RDF", "SPARQL", "SKOS"],
+        "inLanguage": "en",
+        "distribution": [
+            {"@type": "DataDownload", "encodingFormat": media, "contentUrl": release_iri(name)}
+            for name, media, _fmt in DUMPS
+        ],
+    }
+    if endpoint:
+        out["distribution"].append(
+            {"@type": "DataDownload", "encodingFormat": "application/sparql-results+json", "contentUrl": endpoint}
+        )
+    return out
 
 
 #: The files ``build`` writes, in order (see :func:`build_release`).
 RELEASE_FILES = (
-    "cancer-spread.ttl",
+    *(name for name, _media, _fmt in DUMPS),
+    "cancer-spread.csv",
+    "cancer-spread.graphml",
+    "cancer-spread.gexf",
     "void.ttl",
+    "dataset.jsonld",
     "context.jsonld",
     "cancer-spread.sssom.tsv",
     "cancer-spread-vocab.ttl",
@@ -367,23 +454,29 @@ RELEASE_FILES = (
 
 
 def build_release(graph: Graph, folder: Path) -> list[Path]:
-    """Write the release files (:data:`RELEASE_FILES`) into ``folder``: the merged graph
-    (canonical Turtle), the dataset description, the JSON-LD context, the SSSOM mapping set and
-    the vocabulary as its own ontology (Turtle and RDF/XML); return the paths written."""
+    """Write the release files (:data:`RELEASE_FILES`) into ``folder``: the merged graph in four
+    RDF formats, the spread edges as CSV, GraphML and GEXF, the dataset description (VoID and
+    schema.org), the JSON-LD context, the SSSOM mapping set and the vocabulary as its own
+    ontology (Turtle and RDF/XML); return the paths written."""
     from .ontology import vocabulary_graph
     from .sssom import sssom_text
     from .turtle import canonical_turtle, write_atomic
 
     folder = Path(folder)
     vocab = vocabulary_graph(graph)
-    texts = {
-        "cancer-spread.ttl": canonical_turtle(graph),
-        "void.ttl": canonical_turtle(void_graph(graph)),
-        "context.jsonld": json.dumps(jsonld_context(), indent=2) + "\n",
-        "cancer-spread.sssom.tsv": sssom_text(graph),
-        "cancer-spread-vocab.ttl": canonical_turtle(vocab),
-        "cancer-spread-vocab.owl": serialise(vocab, "xml"),
-    }
+    texts = {name: export_text(graph, fmt) for name, _media, fmt in DUMPS}
+    for fmt in ("csv", "graphml", "gexf"):
+        texts[f"cancer-spread.{fmt}"] = export_text(graph, fmt)
+    texts.update(
+        {
+            "void.ttl": canonical_turtle(void_graph(graph)),
+            "dataset.jsonld": json.dumps(schema_org_dataset(graph), indent=2, ensure_ascii=False) + "\n",
+            "context.jsonld": json.dumps(jsonld_context(), indent=2) + "\n",
+            "cancer-spread.sssom.tsv": sssom_text(graph),
+            "cancer-spread-vocab.ttl": canonical_turtle(vocab),
+            "cancer-spread-vocab.owl": serialise(vocab, "xml"),
+        }
+    )
     out = []
     for name in RELEASE_FILES:
         write_atomic(folder / name, texts[name])
