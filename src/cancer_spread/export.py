@@ -458,9 +458,10 @@ def build_release(graph: Graph, folder: Path) -> list[Path]:
     RDF formats, the spread edges as CSV, GraphML and GEXF, the dataset description (VoID and
     schema.org), the JSON-LD context, the SSSOM mapping set and the vocabulary as its own
     ontology (Turtle and RDF/XML); return the paths written."""
+    from .files import write_atomic
     from .ontology import vocabulary_graph
     from .sssom import sssom_text
-    from .turtle import canonical_turtle, write_atomic
+    from .turtle import canonical_turtle
 
     folder = Path(folder)
     vocab = vocabulary_graph(graph)

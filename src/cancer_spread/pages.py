@@ -467,7 +467,7 @@ def index_html(graph: Graph, link: Linker) -> str:
 def write_pages(graph: Graph, folder: Path) -> list[Path]:
     """Write the static site into ``folder`` (``index.html`` and ``<kind>/<name>.html``); return
     the paths written. Pages only link to each other and to the sources' own addresses."""
-    from .turtle import write_atomic
+    from .files import write_atomic
 
     folder = Path(folder)
     written = []
