@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, QueryError
 from .queries import NamedQuery, coerce_text, is_entity_type, load_queries
-from .resolve import resolver_for
+from .resolve import DEFAULT_PREFERENCE, resolver_for
 from .results import Results, Term
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -131,7 +131,8 @@ def bind_params(query: NamedQuery, graph: Any, params: Mapping[str, Any]) -> dic
             if isinstance(v, Term) or type(v).__module__.startswith("rdflib"):
                 terms.append(v)
             elif is_entity_type(spec.type):
-                terms.append(Term("uri", resolver.resolve_iri(str(v), spec.type, param=name)))
+                prefer = spec.prefer or DEFAULT_PREFERENCE
+                terms.append(Term("uri", resolver.resolve_iri(str(v), spec.type, param=name, prefer=prefer)))
             else:
                 terms.append(coerce_text(spec, str(v)))
         bound[name] = terms if spec.list else terms[0]

@@ -161,10 +161,19 @@ def print_rows(results: Any, fmt: str) -> None:
 
 
 def run_named(
-    ctx: click.Context, name: str, params: dict[str, Any], fmt: str, timeout: float | None, extra: tuple[Path, ...]
-) -> None:
+    ctx: click.Context,
+    name: str,
+    params: dict[str, Any],
+    fmt: str,
+    timeout: float | None,
+    extra: tuple[Path, ...],
+    graph: Any = None,
+) -> Any:
+    """Run the named query, print its rows in ``fmt`` and return them (with the graph names were
+    resolved on, ``graph`` if given)."""
     values = {k: v for k, v in params.items() if v is not None}
-    graph = open_ctx_graph(ctx, extra)  # names are resolved here, also for --endpoint
+    if graph is None:
+        graph = open_ctx_graph(ctx, extra)  # names are resolved here, also for --endpoint
     endpoint = ctx.obj.get("endpoint")
     if endpoint:
         from ..remote import run_query as run_remote
@@ -175,3 +184,4 @@ def run_named(
 
         results = run_query(name, graph, timeout=timeout, **values)
     print_rows(results, fmt)
+    return results
