@@ -135,8 +135,13 @@ def bind_params(query: NamedQuery, graph: Any, params: Mapping[str, Any]) -> dic
                 terms.append(Term("uri", resolver.resolve_iri(str(v), spec.type, param=name, prefer=prefer)))
             else:
                 terms.append(coerce_text(spec, str(v)))
-        bound[name] = terms if spec.list else terms[0]
+        # A list is a set: sorted, so that both engines see (and order joins on) the same VALUES.
+        bound[name] = sorted(terms, key=_sort_key) if spec.list else terms[0]
     return bound
+
+
+def _sort_key(term: Any) -> str:
+    return term.value if isinstance(term, Term) else str(term)
 
 
 def _query(name: str) -> NamedQuery:
