@@ -335,6 +335,11 @@ class Endpoint:
             self.turtle = canonical_turtle(self.graph).encode("utf-8")
         return Response(self.turtle, media_type="text/turtle; charset=utf-8")
 
+    async def favicon(self, request: Any) -> Any:
+        from starlette.responses import Response
+
+        return Response(status_code=204)  # no icon, and no error in the browser's console
+
     async def home(self, request: Any) -> Any:
         return self.html(self.viewer)
 
@@ -353,6 +358,7 @@ class Endpoint:
             Route("/.well-known/void", self.void_route, methods=["GET"]),
             Route("/cancer-spread.nt", self.dump_nt, methods=["GET"]),
             Route("/cancer-spread.ttl", self.dump_ttl, methods=["GET"]),
+            Route("/favicon.ico", self.favicon, methods=["GET"]),
         ]
 
 
