@@ -295,7 +295,9 @@ def markdown(r: dict, quick: bool) -> str:
         + ", ".join(f"{name} {mib:.0f} MiB" for name, mib in r["rss_mib"].items())
         + ".",
     ]
-    examples = [e for runs in r["side_by_side"].values() for rs in runs.values() for x in rs for e in x["error_examples"]]
+    examples = [
+        e for runs in r["side_by_side"].values() for rs in runs.values() for x in rs for e in x["error_examples"]
+    ]
     if examples:
         lines += ["", "Errors (first few): " + "; ".join(examples[:5])]
     return "\n".join(lines) + "\n"
