@@ -159,10 +159,10 @@ def run_query(name: str, graph: Any = None, *, timeout: float | None = None, **p
     graph = open_graph() if graph is None else graph
     bindings = bind_params(query, graph, params)
     if _is_store(graph):
-        return graph.select(query.bound_text(bindings), timeout=timeout)
+        return graph.select(query.bound_text(bindings), timeout=timeout).with_sorted_lists(query.list_columns)
     with time_limit(timeout):
         result = query.run(graph, bindings)
-        return Results.from_rdflib(result)
+        return Results.from_rdflib(result).with_sorted_lists(query.list_columns)
 
 
 def sparql(text: str, graph: Any = None, *, timeout: float | None = None) -> Any:

@@ -187,6 +187,17 @@ class NamedQuery:
         """The parsed query, prepared once and reused."""
         return parse_sparql(self.text, origin=str(self.path))
 
+    @cached_property
+    def list_columns(self) -> dict[str, str]:
+        """The columns made with ``GROUP_CONCAT``, with their separators. SPARQL gives no order
+        inside such a list, and stores differ: the engines sort each list (see
+        :meth:`cancer_spread.results.Results.with_sorted_lists`) so every store answers alike.
+
+        >>> load_queries()["metastatic-sites"].list_columns
+        {'kinds': '; ', 'sources': '; '}
+        """
+        return {m.group(2): m.group(1) for m in _GROUP_CONCAT.finditer(self.text)}
+
     @property
     def kind(self) -> str:
         """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``."""
@@ -228,6 +239,8 @@ class NamedQuery:
         prepared = self._with_values(lists) if lists else self.prepared
         return graph.query(prepared, initBindings=single)
 
+
+_GROUP_CONCAT = re.compile(r'GROUP_CONCAT\s*\([^;]*?;\s*separator\s*=\s*"([^"]*)"\s*\)\s*AS\s*\?(\w+)', re.I)
 
 _TOKEN = re.compile(
     r"""(?P<comment>\#[^\n]*)
