@@ -117,6 +117,8 @@ def _request(
 
     def send() -> None:
         try:
+            if body is not None and len(body) > 4096:
+                _authorize_upfront(req, url, user, limit)
             with opener.open(req, timeout=limit) as resp:
                 box["answer"] = (resp.headers.get("Content-Type", ""), resp.read())
         except BaseException as err:  # handed to the caller's thread
@@ -145,6 +147,38 @@ def _request(
         raise _abandoned(url, limit) from None
     except OSError as err:  # e.g. connection reset
         raise InputError(f"{url}: cannot reach the store ({err})") from None
+
+
+def _authorize_upfront(req: urllib.request.Request, url: str, user: str | None, limit: float) -> None:
+    """Before a large upload: ask the store (HEAD, no body) whether it wants credentials, and
+    send them with the upload itself. A store that refuses an upload answers 401 while the body
+    is still being sent and closes the connection: the client would see only a broken pipe."""
+    probe = urllib.request.Request(url, method="HEAD", headers={"User-Agent": _USER_AGENT})
+    plain = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+    try:
+        with plain.open(probe, timeout=limit):
+            return
+    except urllib.error.HTTPError as err:
+        if err.code != 401:
+            return  # let the upload itself say what is wrong (405 for HEAD is common)
+        challenge = err.headers.get("WWW-Authenticate", "")
+    if not user:
+        raise urllib.error.HTTPError(url, 401, "Unauthorized", None, None)  # type: ignore[arg-type]
+    scheme, _, rest = challenge.partition(" ")
+    password = os.environ.get(PASSWORD_VARIABLE, "")
+    if scheme.lower() == "basic":
+        import base64
+
+        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+        req.add_unredirected_header("Authorization", f"Basic {token}")
+    elif scheme.lower() == "digest":
+        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        manager.add_password(None, url, user, password)
+        handler = urllib.request.HTTPDigestAuthHandler(manager)
+        fields = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(rest)))
+        answer = handler.get_authorization(req, fields)
+        if answer:
+            req.add_unredirected_header("Authorization", f"Digest {answer}")
 
 
 def _abandoned(url: str, limit: float) -> QueryError:
@@ -270,7 +304,7 @@ def run_query(
 
     query = _query(name)
     bindings = bind_params(query, load_graph() if graph is None else graph, params)
-    text = query.bound_text(bindings)
+    text = query.bound_text(bindings, into_subselects=False)
     _, body = _send_query(
         endpoint,
         text,
