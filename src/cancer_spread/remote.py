@@ -61,7 +61,7 @@ def _opener(url: str, user: str | None) -> urllib.request.OpenerDirector:
     handlers: list[Any] = [urllib.request.ProxyHandler({}), _NoRedirect()]
     if user:
         password = os.environ.get(PASSWORD_VARIABLE)
-        if password is None:
+        if not password:
             raise InputError(
                 f"--user {user}: no password: set the environment variable {PASSWORD_VARIABLE}",
                 hint=f"for example: read -rs {PASSWORD_VARIABLE} && export {PASSWORD_VARIABLE}",
