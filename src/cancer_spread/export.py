@@ -136,7 +136,8 @@ def void_graph(graph: Graph) -> Graph:
 def build_release(graph: Graph, folder: Path) -> list[Path]:
     """Write ``cancer-spread.ttl`` (merged, canonical), ``void.ttl`` (the dataset description)
     and ``context.jsonld`` into ``folder``; return the paths written."""
-    from .turtle import canonical_turtle, write_atomic
+    from .files import write_atomic
+    from .turtle import canonical_turtle
 
     folder = Path(folder)
     out = [folder / "cancer-spread.ttl", folder / "void.ttl", folder / "context.jsonld"]
