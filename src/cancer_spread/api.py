@@ -52,7 +52,7 @@ def run_query(name: str, graph: Any = None, *, timeout: float | None = None, **p
     query = named_query(name)
     engine = as_engine(graph)
     bindings = bind_params(query, names_source(engine), params)
-    return engine.query(query.text, bindings=bindings, timeout=timeout)
+    return engine.query(query.text, bindings=bindings, timeout=timeout).with_sorted_lists(query.list_columns)
 
 
 _FORM = re.compile(

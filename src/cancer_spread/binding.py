@@ -9,7 +9,7 @@ from typing import Any
 
 from .errors import InputError
 from .queries import NamedQuery, coerce_text, is_entity_type, load_queries
-from .resolve import resolver_for
+from .resolve import DEFAULT_PREFERENCE, resolver_for
 from .results import Term
 
 __all__ = ["bind_params", "named_query"]
@@ -45,11 +45,17 @@ def bind_params(query: NamedQuery, graph: Any, params: Mapping[str, Any]) -> dic
             if isinstance(v, Term) or type(v).__module__.startswith("rdflib"):
                 terms.append(v)
             elif is_entity_type(spec.type):
-                terms.append(Term("uri", resolver.resolve_iri(str(v), spec.type, param=name)))
+                prefer = spec.prefer or DEFAULT_PREFERENCE
+                terms.append(Term("uri", resolver.resolve_iri(str(v), spec.type, param=name, prefer=prefer)))
             else:
                 terms.append(coerce_text(spec, str(v)))
-        bound[name] = terms if spec.list else terms[0]
+        # A list is a set: sorted, so that both engines see (and order joins on) the same VALUES.
+        bound[name] = sorted(terms, key=_sort_key) if spec.list else terms[0]
     return bound
+
+
+def _sort_key(term: Any) -> str:
+    return term.value if isinstance(term, Term) else str(term)
 
 
 def named_query(name: str) -> NamedQuery:

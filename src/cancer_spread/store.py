@@ -164,6 +164,9 @@ class Store:
         for query in load_construct_queries(paths or find_paths()):
             triples = list(self.inner.query(query.text))
             self.inner.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+        from .mappings import link_oxigraph
+
+        link_oxigraph(self.inner, paths or find_paths())
 
     def describe(self, version: str) -> None:
         """Add the VoID/DCAT description with counts computed from the store."""

@@ -115,6 +115,11 @@ def _resolve_in_network(G: nx.DiGraph, value: str, param: str) -> str:
         codes |= {c.split(":", 1)[-1] for c in codes}
         if key in codes or key == _norm(str(node).rstrip("/").rsplit("/", 1)[-1]):
             tiers[3].append(node)
+    # A cancer is preferred over a site ("breast" is breast cancer), at whichever tier it matches.
+    cancers = [[n for n in hits if G.nodes[n].get("kind") == "cancer"] for hits in tiers]
+    for hits in cancers:
+        if len(hits) == 1:
+            return hits[0]
     for hits in tiers:
         if len(hits) == 1:
             return hits[0]
@@ -156,7 +161,7 @@ def _focus(G: nx.DiGraph, rdf: Graph | None, focus: str) -> list[str]:
     if rdf is not None:
         from .resolve import resolver_for
 
-        iri = str(resolver_for(rdf).resolve(str(focus), "entity", param="focus"))
+        iri = resolver_for(rdf).resolve_preferring(str(focus), "cancer", "entity", param="focus")
     else:
         iri = _resolve_in_network(G, str(focus), "focus")
     if iri in G:

@@ -168,10 +168,21 @@ def print_rows(results: Any, fmt: str) -> None:
 
 
 def run_named(
-    ctx: click.Context, name: str, params: dict[str, Any], fmt: str, timeout: float | None, extra: tuple[Path, ...]
-) -> None:
+    ctx: click.Context,
+    name: str,
+    params: dict[str, Any],
+    fmt: str,
+    timeout: float | None,
+    extra: tuple[Path, ...],
+    graph: Any = None,
+) -> Any:
+    """Run the named query, print its rows in ``fmt`` and return them (with the engine names were
+    resolved on, ``graph`` if given)."""
     from ..api import run_query
 
     values = {k: v for k, v in params.items() if v is not None}
-    engine = open_ctx_graph(ctx, extra)  # names are resolved on the local graph, also for --endpoint
-    print_rows(run_query(name, engine, timeout=timeout, **values), fmt)
+    if graph is None:
+        graph = open_ctx_graph(ctx, extra)  # names are resolved on the local graph, also for --endpoint
+    results = run_query(name, graph, timeout=timeout, **values)
+    print_rows(results, fmt)
+    return results
