@@ -33,7 +33,9 @@ LAYER_SOURCES = (
     "jgs-2019-colorectal-brain-bone",
     "jiang-2020",
     "engstrand-2018",
-    "kaplan-2016",
+    "gong-2018",
+    "huang-2020",
+    "kaplan-2016-breast",
     "liang-2021",
     "martin-2017",
     "myint-2021",
@@ -250,6 +252,24 @@ def test_rare_bowel_cancer_sites_carry_figures(graph) -> None:
     bone = {r["source"]: r for r in run_query("evidence", graph, cancer="bowel cancer", site="bone") if r["value"]}
     assert bone["Int J Colorectal Dis 2019"]["count"] == 2557
     assert bone["J Gastrointest Surg 2019"]["value"] == Decimal("6.12")
+
+
+@pytest.mark.parametrize(
+    ("cancer", "site", "source", "value"),
+    [
+        ("lung adenocarcinoma", "brain", "Cagney 2017", "26.8"),
+        ("lung-squamous-cell", "brain", "Cagney 2017", "15.9"),
+        ("lung adenocarcinoma", "bone", "Huang 2020", "36.86"),
+        ("breast-triple-negative", "brain", "Martin 2017", "11.37"),
+        ("breast-hr-positive-her2-negative", "bone", "Gong 2018", "73.9"),
+    ],
+)
+def test_subtypes_get_the_cells_their_layers_report(graph, cancer, site, source, value) -> None:
+    # The pan-cancer studies report some subtypes separately; those cells belong to the subtype
+    # (the parent cancer keeps its own figures).
+    rows = figures(graph, cancer, site, source)
+    values = {r["value"] for r in rows if r["measure"].startswith("share of patients with distant")}
+    assert Decimal(value) in values
 
 
 # ------------------------------------------------------------------ every layer
