@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html as _html
 import json
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -225,7 +226,14 @@ def _page(title: str, body: str, data: object, home: str | None) -> str:
 
 
 def _a(href: str | None, text: str) -> str:
-    return f'<a href="{_esc(href)}">{_esc(text)}</a>' if href else _esc(text)
+    """A link, or the plain text when ``href`` is neither a web address nor a page of ours (a
+    ``javascript:`` or ``data:`` address in the data never becomes a link)."""
+    ok = bool(href) and (
+        href.startswith(("http://", "https://", "../"))  # type: ignore[union-attr]
+        or (href.startswith("/") and not href.startswith("//"))  # type: ignore[union-attr]
+        or re.fullmatch(r"[\w.-]+/[\w.-]+\.html", href or "") is not None
+    )
+    return f'<a href="{_esc(href)}">{_esc(text)}</a>' if ok else _esc(text)
 
 
 def _codes_html(graph: Graph, node: URIRef) -> str:
