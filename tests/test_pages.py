@@ -162,3 +162,89 @@ def test_pages_open_offline_in_chromium(site: Path) -> None:
         page.wait_for_url("**/index.html")
         browser.close()
     assert blocked == [] and errors == []
+
+
+# ---------------------------------------------------------------------- the endpoint's entity IRIs
+
+
+@pytest.fixture(scope="module")
+def endpoint(graph):
+    from cancer_spread.serve import make_app
+
+    from .test_serve import Server, _imports
+
+    _imports()
+    import httpx
+
+    with (
+        Server(make_app(graph, workers=1)) as running,
+        httpx.Client(base_url=running.url, timeout=60, trust_env=False) as c,
+    ):
+        yield running.url, c
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/cancer/breast",
+        "/site/liver",
+        "/term/advanced-cancer",
+        "/source/hess-2006",
+        "/evidence/breast--bone--cruk-secondary-bone",
+        "/vocab/PrimaryCancer",
+        "/vocab",
+    ],
+)
+def test_entity_iris_answer_html_and_rdf(endpoint, graph, path: str) -> None:
+    from rdflib.compare import isomorphic
+
+    _url, client = endpoint
+    iri = URIRef("https://w3id.org/cancer-spread" + path)
+    page = client.get(path, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})  # a browser
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert page.headers["vary"] == "Accept"
+    assert "<h1>" in page.text and "application/ld+json" in page.text
+    graphs = []
+    for media, fmt in (("text/turtle", "turtle"), ("application/n-triples", "nt"), ("application/ld+json", "json-ld")):
+        resp = client.get(path, headers={"Accept": media})
+        assert resp.status_code == 200, resp.text
+        assert resp.headers["content-type"].startswith(media)
+        g = Graph().parse(data=resp.text, format=fmt)
+        assert (iri, None, None) in g
+        graphs.append(g)
+    assert isomorphic(graphs[0], graphs[1]) and isomorphic(graphs[0], graphs[2])
+
+
+def test_entity_page_from_the_endpoint_links_to_entity_iris(endpoint) -> None:
+    _url, client = endpoint
+    html = client.get("/cancer/breast").text
+    assert "<h1>breast cancer</h1>" in html and 'href="/site/liver"' in html
+    turtle = Graph().parse(data=client.get("/cancer/breast", headers={"Accept": "text/turtle"}).text, format="turtle")
+    assert (CANCER.breast, CS.spreadsTo, SITE.liver) in turtle
+    vocab = Graph().parse(data=client.get("/vocab", headers={"Accept": "text/turtle"}).text, format="turtle")
+    from rdflib.namespace import OWL
+
+    assert vocab.value(URIRef("https://w3id.org/cancer-spread/vocab"), OWL.versionIRI) is not None
+
+
+def test_unknown_entity_and_unacceptable_type(endpoint) -> None:
+    _url, client = endpoint
+    missing = client.get("/cancer/no-such-cancer")
+    assert missing.status_code == 404 and "no entity" in missing.text
+    assert client.get("/cancer/breast", headers={"Accept": "image/png"}).status_code == 406
+    hostile = client.get("/cancer/%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+    assert hostile.status_code == 404 and "<script>" not in hostile.text
+
+
+def test_void_names_the_endpoint_and_the_landing_page_describes_the_dataset(endpoint) -> None:
+    from rdflib.namespace import VOID
+
+    from cancer_spread.namespaces import DATASET
+
+    url, client = endpoint
+    void = Graph().parse(data=client.get("/.well-known/void", headers={"Accept": "text/turtle"}).text, format="turtle")
+    assert str(void.value(DATASET, VOID.sparqlEndpoint)) == url + "/sparql"
+    assert list(void.objects(DATASET, VOID.dataDump))
+    home = client.get("/").text
+    m = re.search(r'<script type="application/ld\+json">(.*?)</script>', home, re.S)
+    assert m and json.loads(m.group(1))["@type"] == "Dataset"

@@ -659,12 +659,13 @@ def make_app(
     graph = load_graph() if graph is None else graph
     limits = Limits(timeout=timeout, max_query_length=max_query_length, max_rows=max_rows)
     pool = WorkerPool(graph, max(1, workers), limits)
-    viewer = render_html(graph)
+    from .pages import entity_routes, with_dataset_jsonld
+
+    viewer = with_dataset_jsonld(render_html(graph), graph)
     named = load_queries()
     query_page = _query_page(named)
     from .export import void_graph
 
-    void = void_graph(graph)
     max_body = max_query_length * 3 + 4096  # a form-encoded query is at most 3 bytes a character
 
     def plain(status: int, message: str, hint: str | None = None, headers: dict[str, str] | None = None) -> Response:
@@ -782,7 +783,8 @@ def make_app(
         return await run(("named", name, params, request.headers.get("accept")))
 
     async def void_document(request: Request) -> Response:
-        return rdf_document(request, void)
+        endpoint = str(request.url.replace(path="/sparql", query="", fragment=""))
+        return rdf_document(request, void_graph(graph, endpoint=endpoint))
 
     async def home(request: Request) -> Response:
         return HTMLResponse(viewer)
@@ -818,6 +820,7 @@ def make_app(
         Route("/queries", list_queries, methods=["GET"]),
         Route("/queries/{name}", named_query, methods=["GET"]),
         Route("/.well-known/void", void_document, methods=["GET"]),
+        *entity_routes(graph, negotiate),  # the entity IRIs (/cancer/…, /site/…): pages.py
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.pool = pool
