@@ -69,6 +69,17 @@ def test_a_cancer_page_says_where_it_spreads_with_evidence(graph, site: Path) ->
     assert (CANCER.breast, SKOS.prefLabel, Literal("breast cancer", lang="en")) in back
 
 
+def test_each_page_has_its_rdf_beside_it(site: Path) -> None:
+    from rdflib.compare import isomorphic
+
+    ttl = Graph().parse(site / "cancer" / "breast.ttl", format="turtle")
+    jsonld = Graph().parse(site / "cancer" / "breast.jsonld", format="json-ld")
+    assert (CANCER.breast, CS.spreadsTo, SITE.liver) in ttl
+    assert isomorphic(ttl, jsonld)
+    for page in (site / "source").glob("*.html"):
+        assert page.with_suffix(".ttl").is_file() and page.with_suffix(".jsonld").is_file()
+
+
 def test_a_site_page_says_what_spreads_there(site: Path) -> None:
     html = (site / "site" / "liver.html").read_text(encoding="utf-8")
     assert "What spreads here" in html and 'href="../cancer/breast.html"' in html

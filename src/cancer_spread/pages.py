@@ -477,8 +477,11 @@ def index_html(graph: Graph, link: Linker) -> str:
 
 
 def write_pages(graph: Graph, folder: Path) -> list[Path]:
-    """Write the static site into ``folder`` (``index.html`` and ``<kind>/<name>.html``); return
-    the paths written. Pages only link to each other and to the sources' own addresses."""
+    """Write the static site into ``folder``: ``index.html`` and ``<kind>/<name>.html``, with each
+    entity's triples beside its page as ``<name>.ttl`` and ``<name>.jsonld`` (what the w3id rules
+    of ``docs/w3id/`` serve by content negotiation); return the paths of the pages written.
+    Pages only link to each other and to the sources' own addresses."""
+    from .export import serialise
     from .files import write_atomic
 
     folder = Path(folder)
@@ -490,12 +493,25 @@ def write_pages(graph: Graph, folder: Path) -> list[Path]:
                 continue
             path = folder / href.removeprefix("../")
             write_atomic(path, entity_html(graph, member, static_links, home="../index.html"))
+            doc = entity_graph(graph, member)
+            write_atomic(path.with_suffix(".ttl"), _turtle(doc))
+            write_atomic(path.with_suffix(".jsonld"), serialise(doc, "jsonld"))
             written.append(path)
     write_atomic(
         folder / "index.html", index_html(graph, lambda iri: (static_links(iri) or "").removeprefix("../") or None)
     )
     written.append(folder / "index.html")
     return written
+
+
+def _turtle(doc: Graph) -> str:
+    from .errors import CancerSpreadError
+    from .export import serialise
+
+    try:
+        return serialise(doc, "ttl")
+    except CancerSpreadError:  # canonical Turtle refuses shared blank nodes: rdflib's writer takes them
+        return doc.serialize(format="turtle")
 
 
 def _known_prefix_paths() -> list[str]:
@@ -539,10 +555,7 @@ def entity_response(
         body = entity_html(graph, URIRef(BASE + path), served_links, home="/")
         return 200, "text/html; charset=utf-8", body.encode("utf-8")
     fmt = {"text/turtle": "ttl", "application/n-triples": "nt", "application/ld+json": "jsonld"}[media]
-    try:
-        text = serialise(doc, fmt)
-    except Exception:  # canonical Turtle refuses shared blank nodes: fall back to rdflib's writer
-        text = doc.serialize(format="turtle")
+    text = _turtle(doc) if fmt == "ttl" else serialise(doc, fmt)
     charset = "; charset=utf-8" if media.startswith("text/") or media.endswith("json") else ""
     return 200, media + charset, text.encode("utf-8")
 
