@@ -178,7 +178,8 @@ def code_mappings(triples: TripleSource, overrides: dict[tuple[str, str], tuple[
                 raw.append((s, code, prop, verified))
     per_prefix: dict[tuple[str, str, str], int] = defaultdict(int)
     for s, code, prop, _v in raw:
-        per_prefix[(s, prop, code.partition(":")[0])] += 1
+        if (curie(s), code) not in overrides:  # the rule decides among the codes left to it
+            per_prefix[(s, prop, code.partition(":")[0])] += 1
 
     first: dict[tuple[str, str], str] = {}
     for s, code, prop, _v in raw:
