@@ -60,11 +60,14 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
         ("dataset", "application/ld+json", "releases/latest/dataset.jsonld"),
         ("dataset", "text/turtle", "releases/latest/void.ttl"),
         ("releases/0.1.0/cancer-spread.sssom.tsv", "*/*", "releases/0.1.0/cancer-spread.sssom.tsv"),
+        ("releases/0.1.0/vocab", "application/rdf+xml", "releases/0.1.0/cancer-spread-vocab.owl"),
+        ("releases/0.1.0/vocab", "text/turtle", "releases/0.1.0/cancer-spread-vocab.ttl"),
         ("", BROWSER, "index.html"),
     ],
 )
 def test_w3id_rules_send_each_iri_to_its_file(path: str, accept: str, target: str) -> None:
-    assert resolve(path, accept) == (302 if path.startswith("releases/") else 303, HOST + target)
+    redirect = 302 if path.startswith("releases/") and not path.endswith("/vocab") else 303
+    assert resolve(path, accept) == (redirect, HOST + target)
 
 
 def test_w3id_rules_leave_unknown_paths_alone() -> None:
