@@ -250,8 +250,9 @@ def values_text(text: str, bindings: Mapping[str, URIRef | Literal | list[URIRef
 
     This is how ``initBindings`` behave in rdflib — the variable is bound everywhere, also inside
     a FILTER EXISTS of a UNION branch that does not mention it — written in standard SPARQL, so
-    any engine gives the same answers. Values are RDF terms written with ``.n3()``, never user
-    text. Variables without a value stay unbound.
+    any engine gives the same answers. Values are RDF terms, never user text, written by
+    :func:`cancer_spread.sparqlterm.sparql_term` (the one function that writes terms into query
+    text; it refuses what it cannot write safely). Variables without a value stay unbound.
 
     A bound variable that the SELECT clause also names as an output (``(?label AS ?site)``, which
     standard SPARQL refuses for a variable in scope) is renamed inside the WHERE clause, as rdflib
@@ -266,8 +267,10 @@ def values_text(text: str, bindings: Mapping[str, URIRef | Literal | list[URIRef
     if not bindings:
         return text
     renamed, edits = _values_plan(text, frozenset(bindings))
+    from .sparqlterm import sparql_term
+
     blocks = " ".join(
-        f"VALUES ?{renamed.get(name, name)} {{ {' '.join(t.n3() for t in _as_list(terms))} }}"
+        f"VALUES ?{renamed.get(name, name)} {{ {' '.join(sparql_term(t) for t in _as_list(terms))} }}"
         for name, terms in sorted(bindings.items())
     )
     out, last = [], 0

@@ -140,21 +140,10 @@ def _json_term(term: Term | None) -> dict[str, str] | None:
     return out
 
 
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-
-
 def _n3(term: Term) -> str:
-    if term.kind == "uri":
-        return f"<{term.value}>"
-    if term.kind == "bnode":
-        return f"_:{term.value}"
-    quoted = f'"{_escape(term.value)}"'
-    if term.lang:
-        return f"{quoted}@{term.lang}"
-    if term.datatype:
-        return f"{quoted}^^<{term.datatype}>"
-    return quoted
+    from .sparqlterm import sparql_term
+
+    return sparql_term(term)
 
 
 def _cell(term: Term | None) -> str:
