@@ -22,7 +22,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError, QueryError
+from .errors import CancerSpreadError, InputError, QueryError
 from .queries import NamedQuery, coerce_text, is_entity_type, load_queries
 from .resolve import resolver_for
 from .results import Results, Term
@@ -155,7 +155,10 @@ def run_query(name: str, graph: Any = None, *, timeout: float | None = None, **p
 
     Values may be labels, synonyms, codes or IRIs; they are matched without regard to case.
     """
+    from .sparqlcheck import check_timeout
+
     query = _query(name)
+    timeout = check_timeout(timeout)
     graph = open_graph() if graph is None else graph
     bindings = bind_params(query, graph, params)
     if _is_store(graph):
@@ -165,9 +168,14 @@ def run_query(name: str, graph: Any = None, *, timeout: float | None = None, **p
         return Results.from_rdflib(result)
 
 
-def sparql(text: str, graph: Any = None, *, timeout: float | None = None) -> Any:
+def sparql(text: str, graph: Any = None, *, timeout: float | None = None, allow_remote: bool = False) -> Any:
     """Run the user's own SPARQL. SELECT gives :class:`Results`, ASK a bool, CONSTRUCT and
-    DESCRIBE an rdflib Graph. The project's prefixes are predeclared. Updates are refused."""
+    DESCRIBE an rdflib Graph. The project's prefixes are predeclared. Updates are refused, and so
+    are ``SERVICE`` and ``FROM`` unless ``allow_remote`` (see :mod:`cancer_spread.sparqlcheck`)."""
+    from .sparqlcheck import check_query, check_timeout
+
+    check_query(text, allow_remote=allow_remote)
+    timeout = check_timeout(timeout)
     graph = open_graph() if graph is None else graph
     if _is_store(graph):
         result = graph.raw(text, timeout=timeout)
@@ -190,19 +198,27 @@ def sparql(text: str, graph: Any = None, *, timeout: float | None = None) -> Any
     from .queries import parse_sparql
 
     prepared = parse_sparql(text, origin="query")
-    with time_limit(timeout):
-        result = graph.query(prepared)
-        if result.type == "SELECT":
-            return Results.from_rdflib(result)
-        if result.type == "ASK":
-            return bool(result.askAnswer)
-        out = Graph()
-        from .namespaces import bind_prefixes
+    try:
+        with time_limit(timeout):
+            result = graph.query(prepared)
+            if result.type == "SELECT":
+                return Results.from_rdflib(result)
+            if result.type == "ASK":
+                return bool(result.askAnswer)
+            out = Graph()
+            from .namespaces import bind_prefixes
 
-        bind_prefixes(out)
-        for triple in result.graph or ():
-            out.add(triple)
-        return out
+            bind_prefixes(out)
+            for triple in result.graph or ():
+                out.add(triple)
+            return out
+    except CancerSpreadError:
+        raise
+    except (Exception, RecursionError) as err:  # rdflib's evaluator raises assorted errors
+        raise QueryError(
+            f"query: the rdflib engine cannot evaluate it ({type(err).__name__}: {err})",
+            hint="check the functions and graph patterns it uses, or try --store oxigraph",
+        ) from None
 
 
 def validate(graph: Graph | None = None) -> list[Any]:

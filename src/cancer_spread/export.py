@@ -135,12 +135,16 @@ def void_graph(graph: Graph) -> Graph:
 
 def build_release(graph: Graph, folder: Path) -> list[Path]:
     """Write ``cancer-spread.ttl`` (merged, canonical), ``void.ttl`` (the dataset description)
-    and ``context.jsonld`` into ``folder``; return the paths written."""
-    from .turtle import canonical_turtle, write_atomic
+    and ``context.jsonld`` into ``folder`` as a set (all new or all old, see
+    :func:`cancer_spread.outputs.write_set`); return the paths written."""
+    from .outputs import write_set
+    from .turtle import canonical_turtle
 
     folder = Path(folder)
-    out = [folder / "cancer-spread.ttl", folder / "void.ttl", folder / "context.jsonld"]
-    write_atomic(out[0], canonical_turtle(graph))
-    write_atomic(out[1], canonical_turtle(void_graph(graph)))
-    write_atomic(out[2], json.dumps(jsonld_context(), indent=2) + "\n")
-    return out
+    return write_set(
+        {
+            folder / "cancer-spread.ttl": canonical_turtle(graph),
+            folder / "void.ttl": canonical_turtle(void_graph(graph)),
+            folder / "context.jsonld": json.dumps(jsonld_context(), indent=2) + "\n",
+        }
+    )
