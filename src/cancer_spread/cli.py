@@ -1,6 +1,8 @@
 """The ``cancer-spread`` command: a thin layer over the library.
 
-Exit codes: 0 answered (even with no rows), 1 problems found by a check, 2 bad input.
+Exit codes: 0 answered (even with no rows), 1 problems found by a check, 2 bad input,
+3 an internal error (a bug: one line says where to report it; ``--debug`` shows the traceback),
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from .clikit import (
     run_named,
     store_options,
 )
+from .guard import SafeGroup, Seconds, debug_option
 
 __all__ = ["main"]
 
@@ -31,8 +34,9 @@ __all__ = ["main"]
 # ---------------------------------------------------------------------- the group
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=SafeGroup, context_settings=CONTEXT)
 @click.version_option(package_name="cancer-spread", prog_name="cancer-spread")
+@debug_option
 @click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
@@ -266,7 +270,14 @@ def queries(name: str | None) -> None:
     default=None,
     help="Rows: table|csv|tsv|json (default table). Graphs (CONSTRUCT/DESCRIBE): ttl|nt|jsonld (default ttl).",
 )
-@click.option("--timeout", type=float, default=None, metavar="SECONDS", help="Stop a query that runs longer than this.")
+@click.option(
+    "--timeout", type=Seconds(), default=None, metavar="SECONDS", help="Stop a query that runs longer than this."
+)
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Allow SERVICE (and FROM on the embedded graph), which send requests to the addresses in the query.",
+)
 @store_options
 @endpoint_options
 @graph_options
@@ -278,9 +289,13 @@ def sparql(
     file: Path | None,
     fmt: str | None,
     timeout: float | None,
+    allow_remote: bool,
     extra: tuple[Path, ...],
 ) -> None:
     """Run your own SPARQL (read-only; the project's prefixes are predeclared).
+
+    Nothing is fetched from other addresses: SERVICE and FROM are refused unless --allow-remote.
+    Queries longer than 1,000,000 characters or nested more than 64 deep are refused.
 
     \b
     Example:
@@ -292,18 +307,29 @@ def sparql(
         raise InputError(
             "give the query as an argument or with --file, not both", hint='cancer-spread sparql "SELECT …"'
         )
+    from .sparqlcheck import MAX_QUERY_CHARS, check_query
+
     if file is not None:
+        from .errors import LoadError
+        from .gate import read_regular
+
         try:
-            text = file.read_text(encoding="utf-8")
-        except OSError as err:
-            raise InputError(f"{file}: cannot read: {err.strerror}") from None
+            data = read_regular(file, limit=4 * MAX_QUERY_CHARS + 4, what="query file")
+            text = data.decode("utf-8")
+        except LoadError as err:
+            raise InputError(err.message.replace("no such file", "cannot read: no such file"), hint=err.hint) from None
+        except UnicodeDecodeError as err:
+            line = data[: err.start].count(b"\n") + 1
+            raise InputError(f"{file}:{line}: not UTF-8 text ({err.reason})", hint="save the file as UTF-8") from None
     assert text is not None
-    if ctx.obj.get("endpoint"):
+    endpoint = ctx.obj.get("endpoint")
+    check_query(text, allow_remote=allow_remote, endpoint=bool(endpoint))
+    if endpoint:
         from .remote import sparql as run_remote
 
-        result = run_remote(text, ctx.obj["endpoint"], default_graph=ctx.obj.get("graph_iri"), timeout=timeout)
+        result = run_remote(text, endpoint, default_graph=ctx.obj.get("graph_iri"), timeout=timeout)
     else:
-        result = run_sparql(text, open_ctx_graph(ctx, extra), timeout=timeout)
+        result = run_sparql(text, open_ctx_graph(ctx, extra), timeout=timeout, allow_remote=allow_remote)
     if isinstance(result, bool):
         if fmt in (None, "table", "csv", "tsv"):
             click.echo("true" if result else "false")

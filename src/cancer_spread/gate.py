@@ -396,9 +396,13 @@ _PASSED: set[tuple[str, int, int, int, int, int]] = set()
 
 
 def check_files(paths: Iterable[str | os.PathLike[str]]) -> None:
-    """Check each file with :func:`check_file` (each unchanged file once per process)."""
+    """Check each file with :func:`check_file` (each unchanged file once per process), and note
+    it as an input of the command (so that no output may replace it)."""
+    from .outputs import note_input
+
     for p in paths:
         path = Path(p)
+        note_input(path)
         try:
             st = os.stat(path)
         except FileNotFoundError:

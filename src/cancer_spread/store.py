@@ -8,7 +8,9 @@ magnitude faster. Answers are those of the rdflib engine: the test suite runs ev
 on both.
 
 With ``path`` the store lives on disk (RocksDB) and is reused while the source files are
-unchanged, so a large graph is parsed once.
+unchanged (by content), so a large graph is parsed once; see :mod:`cancer_spread.diskstore` for
+the stamp, the rebuilds and the lock. Every source file passes the input gate
+(:mod:`cancer_spread.gate`) before the store sees it.
 
 >>> store = Store.load()
 >>> len(store) > 5000
@@ -115,6 +117,7 @@ class Store:
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
+        self._lock: Any = None
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -132,6 +135,7 @@ class Store:
         import pyoxigraph as ox
 
         from . import __version__
+        from .gate import check_files
 
         paths = find_paths(root)
         files = paths.turtle_files() + [Path(p) for p in extra]
@@ -140,24 +144,21 @@ class Store:
         if cache and key in _CACHE:
             return _CACHE[key]
         if path is not None:
-            folder = Path(path)
-            folder.mkdir(parents=True, exist_ok=True)
-            stamp = folder / _SIGNATURE
-            inner = ox.Store(str(folder / "store"))
-            store = cls(inner)
-            try:
-                current = json.loads(stamp.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                current = None  # no stamp, or an unreadable one: rebuild
-            if current != signature:
-                stamp.unlink(missing_ok=True)
-                inner.clear()
-                store._fill(files, paths, __version__, on_disk=True)
-                inner.flush()
-                from .turtle import write_atomic
+            from .diskstore import content_signature, open_on_disk
+            from .outputs import note_input
 
-                write_atomic(stamp, json.dumps(signature))
+            for f in files:
+                note_input(f)
+
+            def fill(inner: Any) -> None:
+                check_files(files)  # the input gate, before the store sees any file
+                cls(inner)._fill(files, paths, __version__, on_disk=True)
+
+            inner, lock = open_on_disk(path, content_signature(files, __version__), fill)
+            store = cls(inner)
+            store._lock = lock  # held (shared) while the store is in use
         else:
+            check_files(files)  # the input gate: the same rules as the rdflib engine
             store = cls(ox.Store())
             store._fill(files, paths, __version__)
         if cache:

@@ -171,27 +171,13 @@ def canonical_turtle(graph: Graph) -> str:
     return _Writer(graph).write()
 
 
-def write_atomic(path: Path, text: str | bytes) -> None:
+def write_atomic(path: Path, text: str | bytes, *, replace_input: bool = False) -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename: readers never see a
-    half-written file, and an error leaves any existing file untouched."""
-    import os
-    import tempfile
+    half-written file, and an error leaves any existing file untouched. An input of the command,
+    a FIFO or a device is refused; see :func:`cancer_spread.outputs.write_atomic`."""
+    from .outputs import write_atomic as write
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        # mkstemp creates the file private (0600); give it the mode a plain open() would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write(path, text, replace_input=replace_input)
 
 
 def format_files(paths: Iterable[Path], *, check: bool = False) -> list[Path]:
@@ -199,14 +185,17 @@ def format_files(paths: Iterable[Path], *, check: bool = False) -> list[Path]:
 
     Returns the files that were (or, with ``check``, would be) changed.
     """
+    from .gate import check_file, read_regular
     from .load import parse_file
 
     changed = []
     for path in paths:
-        original = Path(path).read_text(encoding="utf-8")
+        data = read_regular(path, what="Turtle file")  # refuses FIFOs and devices before reading
+        check_file(path, data)
+        original = data.decode("utf-8")
         text = canonical_turtle(parse_file(Path(path)))
         if text != original:
             changed.append(Path(path))
             if not check:
-                write_atomic(Path(path), text)
+                write_atomic(Path(path), text, replace_input=True)
     return changed
