@@ -346,7 +346,7 @@ def sparql(
         gfmt = fmt or "ttl"
         if gfmt not in ("ttl", "nt", "jsonld"):
             raise InputError(f"--format {gfmt}: a CONSTRUCT/DESCRIBE result is a graph", hint="use ttl, nt or jsonld")
-        click.echo(serialise(result, gfmt), nl=False)
+        click.echo(serialise(result, gfmt), nl=False, color=True)  # exact: click strips ANSI otherwise
         return
     rfmt = fmt or "table"
     if rfmt not in ("table", "csv", "tsv", "json"):
@@ -469,7 +469,7 @@ def export(ctx: click.Context, fmt: str, output: Path | None, extra: tuple[Path,
 
     data = export_text(load_ctx_graph(ctx, extra), fmt)
     if output is None:
-        click.echo(data, nl=False)
+        click.echo(data, nl=False, color=True)  # exact: click strips ANSI otherwise
     else:
         write_atomic(output, data)
         click.echo(str(output), err=True)

@@ -254,7 +254,7 @@ def _run(ctx: click.Context, file: Path, opts: dict[str, Any], run: Callable[...
     _report(result)
     text = result.text
     if str(output) == "-":
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=True)  # exact: click strips ANSI otherwise
     else:
         write_atomic(output, text)
         click.echo(str(output))

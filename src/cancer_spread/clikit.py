@@ -140,7 +140,9 @@ def load_ctx_graph(ctx: click.Context, extra: tuple[Path, ...]) -> Any:
 
 
 def print_rows(results: Any, fmt: str) -> None:
-    click.echo(results.to_text(fmt), nl=False)
+    # Tables are made terminal-safe by to_text; CSV, TSV and JSON keep the exact values, so
+    # click must not strip what looks like ANSI codes from them (color=True keeps them).
+    click.echo(results.to_text(fmt), nl=False, color=True)
 
 
 def run_named(

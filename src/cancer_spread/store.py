@@ -279,8 +279,8 @@ class Store:
             raise QueryError(
                 f"{origin}:{line}:{col}: SPARQL syntax error: {m.group(3).strip()}\n    {bad}\n    {' ' * (col - 1)}^"
             ) from None
-        except OSError as err:  # pyoxigraph raises OSError for evaluation errors (e.g. SERVICE)
-            raise QueryError(f"{origin}: {err}") from None
+        except (OSError, RuntimeError, ValueError) as err:  # pyoxigraph's evaluation errors
+            raise QueryError(f"{origin}: {err}", hint="check the functions and patterns the query uses") from None
 
     def select(self, text: str, *, timeout: float | None = None) -> Results:
         """Run a SELECT and return :class:`Results`."""
