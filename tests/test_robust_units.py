@@ -68,6 +68,26 @@ def test_gate_refuses_with_file_line_and_hint(tmp_path: Path, body: str, line: i
     assert err.value.hint
 
 
+def test_gate_holds_figure_and_count_properties_to_their_ontology_range(tmp_path: Path) -> None:
+    from cancer_spread.gate import check_files
+    from cancer_spread.paths import find_paths
+
+    ontology = find_paths().ontology / "cancer-spread.ttl"
+    cs = "@prefix cs: <https://w3id.org/cancer-spread/vocab/> .\n"
+    good = _ttl(tmp_path, cs + "x:e cs:value 65.1 ; cs:count 12 .", "good.ttl")
+    check_files([ontology, good])
+    for body, says in [
+        ('x:e cs:value "65.1" .', "cs:value takes an xsd:decimal"),
+        ('x:e cs:value "65.1"@en .', "cs:value takes an xsd:decimal"),
+        ("x:e cs:value 6.51e1 .", "cs:value takes an xsd:decimal"),
+        ("x:e cs:count 12.0 .", "cs:count takes an xsd:integer"),
+        ("x:e cs:count x:many .", "cs:count takes a literal"),
+    ]:
+        path = _ttl(tmp_path, cs + body, "bad.ttl")
+        with pytest.raises(LoadError, match=says):
+            check_files([ontology, path])
+
+
 def test_gate_refuses_a_bom(tmp_path: Path) -> None:
     path = tmp_path / "bom.ttl"
     path.write_bytes(b"\xef\xbb\xbf" + PREFIXES.encode() + b"x:a x:b x:c .\n")

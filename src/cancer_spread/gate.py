@@ -13,7 +13,10 @@ when it is:
 - holding a literal longer than :data:`MAX_LITERAL_CHARS` characters;
 - holding an ill-typed literal of a number, boolean or date datatype (``"abc"^^xsd:decimal``,
   ``"2024-13-01"^^xsd:date``), a number longer than :data:`MAX_NUMBER_CHARS` characters, or a
-  non-finite number (``NaN``, ``INF``, ``"1e999999"^^xsd:double``).
+  non-finite number (``NaN``, ``INF``, ``"1e999999"^^xsd:double``);
+- giving a figure, count or date property (one whose ``rdfs:range`` in the ontology is a number
+  or date datatype, such as ``cs:value`` and ``cs:count``) a value of another type
+  (``cs:value "65.1"``, a string; ``cs:count 1.5``; an IRI).
 
 Only ``.ttl`` files (and N-Triples, ``.nt``, a subset of Turtle) are loaded: both engines read
 them the same way.
@@ -99,6 +102,41 @@ _INTEGERS: dict[str, tuple[int | None, int | None]] = {
     "unsignedShort": (0, 2**16 - 1),
     "unsignedByte": (0, 255),
 }
+
+_RDFS_RANGE = "http://www.w3.org/2000/01/rdf-schema#range"
+_INTEGER_TYPES = frozenset(_INTEGERS)
+# For a property whose rdfs:range is the key (figures, counts, dates), the literal datatypes
+# accepted (without the xsd: namespace).
+_RANGE_ACCEPTS: dict[str, frozenset[str]] = {
+    "decimal": frozenset({"decimal"}) | _INTEGER_TYPES,
+    "double": frozenset({"double", "float", "decimal"}) | _INTEGER_TYPES,
+    **{t: _INTEGER_TYPES for t in _INTEGERS},
+    "date": frozenset({"date"}),
+    "dateTime": frozenset({"dateTime"}),
+    "gYear": frozenset({"gYear"}),
+    "gYearMonth": frozenset({"gYearMonth"}),
+    "boolean": frozenset({"boolean"}),
+}
+_EXAMPLES = {
+    "decimal": "write a figure as a number such as 65.1",
+    "double": "write a number such as 65.1",
+    "date": 'write a date such as "2024-05-31"^^xsd:date',
+    "dateTime": 'write a time such as "2024-05-31T12:00:00Z"^^xsd:dateTime',
+    "gYear": 'write a year such as "2024"^^xsd:gYear',
+    "gYearMonth": 'write a month such as "2024-05"^^xsd:gYearMonth',
+    "boolean": "write true or false",
+    **{t: "write a count as a whole number such as 42" for t in _INTEGERS},
+}
+# Properties whose values must be figures, counts or dates: learnt from the rdfs:range
+# declarations of the files checked (the ontology comes first), by property IRI.
+_RANGES: dict[str, str] = {}
+
+
+def _short(iri: str) -> str:
+    from .namespaces import curie
+
+    return curie(iri)
+
 
 # Tokens that may hold brackets without opening a list or blank node.
 _NEST_TOKEN = re.compile(
@@ -358,17 +396,37 @@ def file_problems(path: str | os.PathLike[str], data: bytes | None = None, *, li
         seen: set[tuple[str, str]] = set()
         for quad in quads:
             obj = quad.object
+            pred = quad.predicate.value
+            if pred == _RDFS_RANGE and isinstance(quad.subject, ox.NamedNode) and isinstance(obj, ox.NamedNode):
+                if obj.value.startswith(_XSD) and obj.value[len(_XSD) :] in _RANGE_ACCEPTS:
+                    _RANGES[quad.subject.value] = obj.value[len(_XSD) :]
+                continue
+            expected = _RANGES.get(pred)
+            problem: tuple[str, str] | None = None
             if not isinstance(obj, ox.Literal):
-                continue
-            dt = obj.datatype.value if obj.datatype is not None else ""
-            value = obj.value
-            if len(value) <= 16 and (value, dt) in seen:
-                continue
-            problem = _literal_problem(value, dt)
-            if problem is None:
-                if len(value) <= 16:
-                    seen.add((value, dt))
-                continue
+                if expected is None:
+                    continue
+                problem = (f"{_short(pred)} takes a literal xsd:{expected}, not a node", _EXAMPLES[expected])
+                value = obj.value
+            else:
+                dt = obj.datatype.value if obj.datatype is not None else ""
+                value = obj.value
+                if expected is not None and dt.removeprefix(_XSD) not in _RANGE_ACCEPTS[expected]:
+                    shown_dt = f"xsd:{dt[len(_XSD) :]}" if dt.startswith(_XSD) else f"<{dt}>"
+                    if obj.language:
+                        shown_dt = f"@{obj.language}"
+                    problem = (
+                        f'{_short(pred)} takes an xsd:{expected}, not "{value[:40]}" ({shown_dt})',
+                        _EXAMPLES[expected],
+                    )
+                else:
+                    if len(value) <= 16 and (value, dt) in seen:
+                        continue
+                    problem = _literal_problem(value, dt)
+                    if problem is None:
+                        if len(value) <= 16:
+                            seen.add((value, dt))
+                        continue
             local = quad.subject.value.rsplit("/", 1)[-1] if isinstance(quad.subject, ox.NamedNode) else ""
             needles = [f'"{value}"^^', f"'{value}'^^", f'"{value}"', value if len(value) < 200 else "", local]
             found.append(Problem(name, _locate(data, needles), problem[0], problem[1]))
