@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cancer_spread import outputs
+from cancer_spread import files as outputs
 from cancer_spread.errors import InputError, LoadError, QueryError
 from cancer_spread.gate import MAX_NESTING, check_file, file_problems, read_regular
 from cancer_spread.results import Term

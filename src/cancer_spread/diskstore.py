@@ -179,7 +179,7 @@ def open_on_disk(
         raise InputError(f"--store-path {folder}: cannot create the store: {err}") from None
     fill(inner)
     inner.flush()
-    from .outputs import write_atomic
+    from .files import write_atomic
 
     write_atomic(folder / STAMP_NAME, json.dumps(signature))
     lock.shared()

@@ -136,8 +136,8 @@ def void_graph(graph: Graph) -> Graph:
 def build_release(graph: Graph, folder: Path) -> list[Path]:
     """Write ``cancer-spread.ttl`` (merged, canonical), ``void.ttl`` (the dataset description)
     and ``context.jsonld`` into ``folder`` as a set (all new or all old, see
-    :func:`cancer_spread.outputs.write_set`); return the paths written."""
-    from .outputs import write_set
+    :func:`cancer_spread.files.write_set`); return the paths written."""
+    from .files import write_set
     from .turtle import canonical_turtle
 
     folder = Path(folder)

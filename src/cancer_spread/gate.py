@@ -456,7 +456,7 @@ _PASSED: set[tuple[str, int, int, int, int, int]] = set()
 def check_files(paths: Iterable[str | os.PathLike[str]]) -> None:
     """Check each file with :func:`check_file` (each unchanged file once per process), and note
     it as an input of the command (so that no output may replace it)."""
-    from .outputs import note_input
+    from .files import note_input
 
     for p in paths:
         path = Path(p)

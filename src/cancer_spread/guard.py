@@ -149,7 +149,7 @@ class SafeGroup(click.Group):
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:  # type: ignore[override]
         if not standalone_mode:
             return super().main(*args, standalone_mode=False, **kwargs)
-        from .outputs import install_signal_cleanup
+        from .files import install_signal_cleanup
 
         install_signal_cleanup()
         quiet_rdflib()

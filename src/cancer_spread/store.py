@@ -29,70 +29,19 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .derivation import dataset_description
 from .errors import LoadError, QueryError
 from .namespaces import BASE, PREFIXES
 from .paths import DataPaths, file_signature, find_paths
 from .results import Results, Term
 
-__all__ = ["Store", "dataset_description"]
+__all__ = ["Store"]
 
 _CS = BASE + "vocab/"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 _FORMATS = {".ttl": "TURTLE", ".nt": "N_TRIPLES", ".nq": "N_QUADS", ".trig": "TRIG", ".jsonld": "JSON_LD"}
 _BULK_BYTES = 8_000_000
 _SIGNATURE = "cancer-spread-store.json"
 _CACHE: dict[tuple, Store] = {}
-
-
-def dataset_description(
-    n_triples: int, n_entities: int, class_counts: dict[str, int], version: str
-) -> list[tuple[Term, Term, Term]]:
-    """The VoID/DCAT triples describing the dataset, from counts computed on the graph.
-
-    Both engines add exactly these triples (see :func:`cancer_spread.load.add_dataset_description`).
-    """
-    d = Term("uri", BASE + "dataset")
-
-    def iri(x: str) -> Term:
-        return Term("uri", x)
-
-    def integer(n: int) -> Term:
-        return Term("literal", str(n), _XSD + "integer")
-
-    rdf_type = iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    void = "http://rdfs.org/ns/void#"
-    dct = "http://purl.org/dc/terms/"
-    out = [
-        (d, rdf_type, iri(void + "Dataset")),
-        (d, rdf_type, iri("http://www.w3.org/ns/dcat#Dataset")),
-        (d, iri(dct + "title"), Term("literal", "cancer-spread knowledge graph", None, "en")),
-        (
-            d,
-            iri(dct + "description"),
-            Term(
-                "literal",
-                "Primary cancers, the sites they spread to, and the evidence for each link, "
-                "with standard codes and a glossary.",
-                None,
-                "en",
-            ),
-        ),
-        (d, iri(dct + "license"), iri("https://creativecommons.org/licenses/by/4.0/")),
-        (d, iri("http://www.w3.org/2002/07/owl#versionInfo"), Term("literal", version)),
-        (d, iri("http://www.w3.org/ns/dcat#version"), Term("literal", version)),
-        (d, iri(void + "vocabulary"), iri(_CS)),
-        (d, iri(void + "uriSpace"), Term("literal", BASE)),
-        (d, iri(void + "triples"), integer(n_triples)),
-        (d, iri(void + "entities"), integer(n_entities)),
-    ]
-    for cls, n in sorted(class_counts.items()):
-        part = iri(f"{BASE}dataset/class/{cls.rsplit('/', 1)[-1]}")
-        out += [
-            (d, iri(void + "classPartition"), part),
-            (part, iri(void + "class"), iri(cls)),
-            (part, iri(void + "entities"), integer(n)),
-        ]
-    return out
 
 
 def _ox_term(term: Term) -> Any:
@@ -145,7 +94,7 @@ class Store:
             return _CACHE[key]
         if path is not None:
             from .diskstore import content_signature, open_on_disk
-            from .outputs import note_input
+            from .files import note_input
 
             for f in files:
                 note_input(f)
@@ -208,7 +157,7 @@ class Store:
         ) from None
 
     def derive(self, paths: DataPaths | None = None) -> None:
-        """Add the results of ``queries/construct/*.rq`` (as :func:`cancer_spread.load.derive`)."""
+        """Add the results of ``queries/construct/*.rq`` (as :func:`cancer_spread.derivation.derive`)."""
         import pyoxigraph as ox
 
         from .queries import load_construct_queries

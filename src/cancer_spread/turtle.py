@@ -35,6 +35,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, XSD
 
 from .errors import CancerSpreadError
+from .files import write_atomic  # its home was here; kept importable
 from .namespaces import PREFIXES
 from .results import canonical_decimal as _canonical_decimal
 
@@ -169,15 +170,6 @@ class _Writer:
 def canonical_turtle(graph: Graph) -> str:
     """Return ``graph`` as canonical Turtle text (see the module docstring)."""
     return _Writer(graph).write()
-
-
-def write_atomic(path: Path, text: str | bytes, *, replace_input: bool = False) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename: readers never see a
-    half-written file, and an error leaves any existing file untouched. An input of the command,
-    a FIFO or a device is refused; see :func:`cancer_spread.outputs.write_atomic`."""
-    from .outputs import write_atomic as write
-
-    write(path, text, replace_input=replace_input)
 
 
 def format_files(paths: Iterable[Path], *, check: bool = False) -> list[Path]:

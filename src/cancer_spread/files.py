@@ -1,4 +1,4 @@
-"""Safe output files: nothing half-written, nothing overwritten that was an input.
+"""Writing files safely: nothing half-written, nothing overwritten that was an input.
 
 Every file the project writes goes through :func:`write_atomic` (one file) or :func:`write_set`
 (several files that belong together, such as the release files of ``build``):

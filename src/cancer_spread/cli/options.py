@@ -1,6 +1,6 @@
-"""What every ``cancer-spread`` command shares: error handling, common options, running a
-named query. ``cli.py`` and the topic modules (``cli_analyse``, ``cli_ingest``, ``cli_serve``)
-import from here, never from each other.
+"""What every ``cancer-spread`` command shares: error handling, common options (declared once,
+here), running a named query. The command modules of this package import from here, never from
+each other.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Any
 
 import click
 
-from .errors import InputError
-from .guard import Seconds, guarded
+from ..errors import InputError
+from ..guard import Seconds, guarded
 
 __all__ = [
     "CONTEXT",
@@ -106,7 +106,7 @@ def store_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def open_ctx_graph(ctx: click.Context, extra: tuple[Path, ...]) -> Any:
     """The merged graph on the engine chosen with --store (default: $CANCER_SPREAD_STORE or
     oxigraph)."""
-    from .api import open_graph
+    from ..api import open_graph
 
     # The group and its commands share one ctx.obj dict (--root, --store and --store-path).
     return open_graph(ctx.obj.get("store"), ctx.obj.get("root"), extra=list(extra), path=ctx.obj.get("store_path"))
@@ -134,7 +134,7 @@ def row_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def load_ctx_graph(ctx: click.Context, extra: tuple[Path, ...]) -> Any:
-    from .load import load_graph
+    from ..load import load_graph
 
     return load_graph(ctx.obj.get("root"), extra=list(extra))
 
@@ -152,11 +152,11 @@ def run_named(
     graph = open_ctx_graph(ctx, extra)  # names are resolved here, also for --endpoint
     endpoint = ctx.obj.get("endpoint")
     if endpoint:
-        from .remote import run_query as run_remote
+        from ..remote import run_query as run_remote
 
         results = run_remote(name, endpoint, graph, default_graph=ctx.obj.get("graph_iri"), timeout=timeout, **values)
     else:
-        from .api import run_query
+        from ..api import run_query
 
         results = run_query(name, graph, timeout=timeout, **values)
     print_rows(results, fmt)
