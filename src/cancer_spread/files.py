@@ -61,13 +61,13 @@ _TEMPS: set[str] = set()
 _STALE = re.compile(r"\.(.+)\.(\d+)\.[0-9a-f]+\.(tmp|bak)\Z")
 
 
-def note_input(path: str | os.PathLike[str]) -> None:
-    """Remember ``path`` as an input of this command: :func:`write_atomic` refuses to replace it."""
-    p = Path(path)
+def note_input(path: str | os.PathLike[str], st: os.stat_result | None = None) -> None:
+    """Remember ``path`` as an input of this command: :func:`write_atomic` refuses to replace it
+    (``st``: its ``os.stat``, if known)."""
     with contextlib.suppress(OSError):
-        st = os.stat(p)
+        st = st or os.stat(path)
         _INPUT_IDS.add((st.st_dev, st.st_ino))
-    _INPUT_PATHS.add(str(p.resolve()))
+    _INPUT_PATHS.add(os.path.realpath(path))
 
 
 def _kind(mode: int) -> str | None:

@@ -357,7 +357,9 @@ def _literal_problem(value: str, datatype: str) -> tuple[str, str] | None:
     return None
 
 
-def file_problems(path: str | os.PathLike[str], data: bytes | None = None, *, limit: int = 10) -> list[Problem]:
+def file_problems(
+    path: str | os.PathLike[str], data: bytes | None = None, *, limit: int = 10, resolved: Path | None = None
+) -> list[Problem]:
     """Every reason (at most ``limit``) to refuse the Turtle file ``path`` (read unless ``data``
     is given); an empty list for a good file."""
     import pyoxigraph as ox
@@ -391,42 +393,53 @@ def file_problems(path: str | os.PathLike[str], data: bytes | None = None, *, li
     if nesting:
         return [nesting]
     try:
-        quads = ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+        quads = ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=(resolved or path.resolve()).as_uri())
         found: list[Problem] = []
         seen: set[tuple[str, str]] = set()
+        literal_type = ox.Literal
+        plain = (_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
         for quad in quads:
             obj = quad.object
-            pred = quad.predicate.value
-            if pred == _RDFS_RANGE and isinstance(quad.subject, ox.NamedNode) and isinstance(obj, ox.NamedNode):
-                if obj.value.startswith(_XSD) and obj.value[len(_XSD) :] in _RANGE_ACCEPTS:
-                    _RANGES[quad.subject.value] = obj.value[len(_XSD) :]
-                continue
-            expected = _RANGES.get(pred)
             problem: tuple[str, str] | None = None
-            if not isinstance(obj, ox.Literal):
+            if type(obj) is not literal_type:
+                pred = quad.predicate.value
+                if pred == _RDFS_RANGE:
+                    if obj.value.startswith(_XSD) and obj.value[len(_XSD) :] in _RANGE_ACCEPTS:
+                        _RANGES[quad.subject.value] = obj.value[len(_XSD) :]
+                    continue
+                expected = _RANGES.get(pred)
                 if expected is None:
                     continue
                 problem = (f"{_short(pred)} takes a literal xsd:{expected}, not a node", _EXAMPLES[expected])
                 value = obj.value
             else:
-                dt = obj.datatype.value if obj.datatype is not None else ""
                 value = obj.value
-                if expected is not None and dt.removeprefix(_XSD) not in _RANGE_ACCEPTS[expected]:
-                    shown_dt = f"xsd:{dt[len(_XSD) :]}" if dt.startswith(_XSD) else f"<{dt}>"
-                    if obj.language:
-                        shown_dt = f"@{obj.language}"
-                    problem = (
-                        f'{_short(pred)} takes an xsd:{expected}, not "{value[:40]}" ({shown_dt})',
-                        _EXAMPLES[expected],
-                    )
-                else:
-                    if len(value) <= 16 and (value, dt) in seen:
-                        continue
-                    problem = _literal_problem(value, dt)
-                    if problem is None:
-                        if len(value) <= 16:
+                dt = obj.datatype.value
+                expected = _RANGES.get(quad.predicate.value) if _RANGES else None
+                if expected is None:
+                    if dt in plain:
+                        if len(value) <= MAX_LITERAL_CHARS:
+                            continue
+                        problem = _literal_problem(value, dt)
+                    else:
+                        short = len(value) <= 16
+                        if short and (value, dt) in seen:
+                            continue
+                        problem = _literal_problem(value, dt)
+                        if problem is None and short:
                             seen.add((value, dt))
-                        continue
+                else:
+                    problem = _literal_problem(value, dt)  # an ill-formed value is said first
+                    if problem is None and not (dt.startswith(_XSD) and dt[len(_XSD) :] in _RANGE_ACCEPTS[expected]):
+                        shown_dt = f"xsd:{dt[len(_XSD) :]}" if dt.startswith(_XSD) else f"<{dt}>"
+                        if obj.language:
+                            shown_dt = f"@{obj.language}"
+                        problem = (
+                            f'{_short(quad.predicate.value)} takes an xsd:{expected}, not "{value[:40]}" ({shown_dt})',
+                            _EXAMPLES[expected],
+                        )
+            if problem is None:
+                continue
             local = quad.subject.value.rsplit("/", 1)[-1] if isinstance(quad.subject, ox.NamedNode) else ""
             needles = [f'"{value}"^^', f"'{value}'^^", f'"{value}"', value if len(value) < 200 else "", local]
             found.append(Problem(name, _locate(data, needles), problem[0], problem[1]))
@@ -437,10 +450,10 @@ def file_problems(path: str | os.PathLike[str], data: bytes | None = None, *, li
         return [_syntax_problem(path, err)]
 
 
-def check_file(path: str | os.PathLike[str], data: bytes | None = None) -> None:
+def check_file(path: str | os.PathLike[str], data: bytes | None = None, *, resolved: Path | None = None) -> None:
     """Refuse the Turtle file ``path`` with :class:`LoadError` (its first problem, and how many
     more there are) unless it passes the gate."""
-    problems = file_problems(path, data)
+    problems = file_problems(path, data, resolved=resolved)
     if not problems:
         return
     first = problems[0]
@@ -460,16 +473,17 @@ def check_files(paths: Iterable[str | os.PathLike[str]]) -> None:
 
     for p in paths:
         path = Path(p)
-        note_input(path)
+        resolved = Path(os.path.realpath(path))
         try:
             st = os.stat(path)
         except FileNotFoundError:
             raise LoadError(f"{path}: no such file", hint="check the path") from None
         except OSError as err:
             raise LoadError(f"{path}: cannot read: {err.strerror}") from None
+        note_input(resolved, st)
         _require_regular(path, st.st_mode, "Turtle file")
-        key = (str(path.resolve()), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        key = (str(resolved), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
         if key in _PASSED:
             continue
-        check_file(path)
+        check_file(path, resolved=resolved)
         _PASSED.add(key)
