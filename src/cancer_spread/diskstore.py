@@ -50,8 +50,11 @@ _STORE = "store"
 
 
 def _hash(path: Path) -> str:
+    from .gate import _require_regular
+
     digest = hashlib.sha256()
     try:
+        _require_regular(path, os.stat(path).st_mode, "Turtle file")  # a FIFO would block
         with open(path, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(chunk)
