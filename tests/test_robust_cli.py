@@ -244,6 +244,15 @@ def test_output_symlink_is_written_through_and_mode_is_kept(tmp_path: Path) -> N
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link.csv", "real.csv"]
 
 
+def test_temporary_file_left_by_a_killed_process_is_swept(tmp_path: Path) -> None:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f".x.csv.{int(dead.stdout)}.0badc0de.tmp"
+    stale.write_text("half", encoding="utf-8")
+    result = run("export", "--format", "csv", "-o", "x.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.csv"]
+
+
 def test_unwritable_output_is_a_clean_error(tmp_path: Path, listener: dict[str, object]) -> None:
     # /proc takes no new files, whoever runs the test (also root).
     refused("export", "--format", "csv", "-o", "/proc/cancer-spread-test.csv", cwd=tmp_path, listener=listener)

@@ -312,3 +312,36 @@ def test_write_set_is_all_or_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.undo()
     assert {p.name: p.read_text(encoding="utf-8") for p in files} == {p.name: "old " + p.name for p in files}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ttl", "b.ttl", "c.json"]
+
+
+def test_remote_query_text_refuses_a_hostile_iri_before_anything_is_sent(listener) -> None:
+    """An IRI that ends itself (as `\\u003E` in a Turtle file would make it) reaches the remote
+    path only if something bypasses the gate; the one escaping function still refuses it."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDF, SKOS
+
+    from cancer_spread import remote
+    from cancer_spread.load import load_graph
+    from cancer_spread.namespaces import CS
+
+    graph = load_graph(cache=False)
+    evil = URIRef("https://w3id.org/cancer-spread/cancer/x> } ; DROP ALL ; SELECT * { <urn:a")
+    graph.add((evil, RDF.type, CS.PrimaryCancer))
+    graph.add((evil, SKOS.prefLabel, Literal("evil test cancer", lang="en")))
+    seen = listener["connections"]
+    with pytest.raises(QueryError, match="cannot write the IRI"):
+        remote.run_query(
+            "metastatic-sites", f"http://127.0.0.1:{listener['port']}/query", graph, cancer="evil test cancer"
+        )
+    assert listener["connections"] == seen
+
+
+def test_labels_from_a_remote_endpoint_are_terminal_safe_in_tables() -> None:
+    from cancer_spread.remote import results_from_json
+
+    hostile = "liver\x1b]0;pwned\x07\u202e"
+    cell = {"type": "literal", "value": hostile}
+    rows = results_from_json({"head": {"vars": ["a", "b"]}, "results": {"bindings": [{"a": cell, "b": cell}] * 2}})
+    table = rows.to_text("table")
+    assert "\x1b" not in table and "\x07" not in table and "\u202e" not in table
+    assert hostile in rows.to_text("csv")
