@@ -58,6 +58,7 @@ _INPUT_IDS: set[tuple[int, int]] = set()
 _INPUT_PATHS: set[str] = set()
 # Temporary files this process has created and not yet renamed or removed.
 _TEMPS: set[str] = set()
+_INSTALLED = False
 _STALE = re.compile(r"\.(.+)\.(\d+)\.[0-9a-f]+\.(tmp|bak)\Z")
 
 
@@ -300,6 +301,11 @@ def install_signal_cleanup() -> None:
     """Make SIGTERM and SIGHUP end the process as SIGINT does (with ``finally`` blocks and
     temporary files removed), and remove leftover temporary files at exit."""
     import atexit
+
+    global _INSTALLED
+    if _INSTALLED:
+        return
+    _INSTALLED = True
 
     def stop(signum: int, frame: object) -> None:
         remove_temporary_files()
