@@ -91,8 +91,8 @@ def load_graph(
     process and rebuilt when any source file changes; treat it as read-only (pass
     ``cache=False`` for a private copy).
     """
-    from . import __version__
     from .gate import check_files
+    from .version import __version__
 
     paths = find_paths(root)
     files = paths.turtle_files() + [Path(p) for p in extra]
