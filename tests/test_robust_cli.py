@@ -406,6 +406,11 @@ def test_timeout_must_be_positive_and_finite(
     refused(*command, "--timeout", value, cwd=tmp_path, listener=listener, says="--timeout")
 
 
+@pytest.mark.parametrize("value", ["nan", "inf", "-5", "101"])
+def test_min_figure_must_be_a_percentage(tmp_path: Path, listener: dict[str, object], value: str) -> None:
+    refused("visualise", "--min-figure", value, "-o", "v.html", cwd=tmp_path, listener=listener, says="--min-figure")
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize(
     "query",

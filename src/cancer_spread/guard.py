@@ -27,6 +27,7 @@ from .textsafe import terminal_safe
 __all__ = [
     "EXIT_INTERNAL",
     "REPORT_URL",
+    "Percent",
     "SafeGroup",
     "Seconds",
     "debug_enabled",
@@ -201,3 +202,20 @@ class Seconds(click.ParamType):
             self.fail(err.message.removeprefix("--timeout ") + (f"; {err.hint}" if err.hint else ""), param, ctx)
         assert checked is not None
         return checked
+
+
+class Percent(click.ParamType):
+    """A finite percentage from 0 to 100 (``--min-figure``)."""
+
+    name = "percent"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        import math
+
+        try:
+            number = float(value) if isinstance(value, float) else float(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a number (for example 20)", param, ctx)
+        if not math.isfinite(number) or not 0 <= number <= 100:
+            self.fail(f"{value!r} is not a percentage from 0 to 100", param, ctx)
+        return number
