@@ -49,7 +49,7 @@ BAD = [
     ("x:a x:b <https://example.org/a\\u003E> .", 3, "Invalid IRI"),
     ('x:a x:b "\\uD800" .', 3, "not a valid unicode character"),
     ("x:a x:b " + "(" * 2000 + ")" * 2000 + " .", 3, f"nested more than {MAX_NESTING} deep"),
-    ("\n\nx:a x:b y:c .", 5, "not bound"),
+    ("\n\nx:a x:b y:c .", 5, "has not been declared"),
 ]
 
 

@@ -150,7 +150,10 @@ _NEST_TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _OX_POSITION = re.compile(
-    r"at line (\d+)(?: between columns (\d+) and \d+| column (\d+))?: ?(.*?)(?: \(line \d+\))?\Z", re.S
+    r"(?:at line (?P<line>\d+)(?: between columns (?P<col1>\d+) and \d+| column (?P<col>\d+))?"
+    r"|between line (?P<line2>\d+) column (?P<col2>\d+) and line \d+ column \d+)"
+    r": ?(?P<msg>.*?)(?: \(line \d+\))?\Z",
+    re.S,
 )
 
 
@@ -270,38 +273,22 @@ def _nesting_problem(path: str, text: str, data: bytes) -> Problem | None:
 
 
 def _syntax_problem(path: Path, err: Exception) -> Problem:
-    """Oxigraph's parse error as a Problem; rdflib's message (with the project's hints) when
-    rdflib also refuses the file."""
-    import logging
-
-    was = logging.root.manager.disable
-    logging.disable(logging.WARNING)  # rdflib's "does not look like a valid URI" warnings
-    try:
-        from .load import parse_file
-
-        parse_file(path)
-    except LoadError as rdflib_err:
-        rest = rdflib_err.message.removeprefix(f"{path}:")
-        m = re.match(r"(\d+):(\d+): (.*)", rest, re.S)
-        if m:
-            return Problem(str(path), int(m.group(1)), m.group(3), rdflib_err.hint, int(m.group(2)))
-        return Problem(str(path), 0, rest.strip(), rdflib_err.hint)
-    except Exception:  # rdflib fails in many ways; Oxigraph's message stands
-        pass
-    finally:
-        logging.disable(was)
+    """Oxigraph's parse error as a Problem with the line, the column and a hint."""
     text = str(err)
     m = _OX_POSITION.search(text)
     if not m:
         return Problem(str(path), 0, f"not valid Turtle: {text}", "fix the Turtle syntax")
-    col = int(m.group(2) or m.group(3) or 0)
-    message = m.group(4).strip()
+    line = int(m.group("line") or m.group("line2"))
+    col = int(m.group("col") or m.group("col1") or m.group("col2") or 0)
+    message = m.group("msg").strip()
     hint = "fix the Turtle at that line and column"
-    if "escape sequence" in message:
+    if "has not been declared" in message:
+        hint = "declare the prefix with an @prefix line at the top of the file"
+    elif "escape sequence" in message:
         hint = "write the character itself, or an escape of a valid character"
     elif "IRI" in message:
         hint = "write IRIs without spaces, quotes, braces or angle brackets (also not as \\u escapes)"
-    return Problem(str(path), int(m.group(1)), message, hint, col)
+    return Problem(str(path), line, message, hint, col)
 
 
 def _literal_problem(value: str, datatype: str) -> tuple[str, str] | None:

@@ -70,11 +70,10 @@ def sparql_literal(value: str, datatype: str | None = None, lang: str | None = N
 
 
 def sparql_term(term: Any) -> str:
-    """``term`` (a :class:`~cancer_spread.results.Term`, an rdflib or pyoxigraph term) as SPARQL
-    text; :class:`QueryError` for a term that cannot be written safely."""
-    from .results import neutral
-
-    t = neutral(term)
+    """``term`` (a :class:`~cancer_spread.results.Term`: ``kind``, ``value``, ``datatype``,
+    ``lang``; see :func:`cancer_spread.results.neutral` for other terms) as SPARQL text;
+    :class:`QueryError` for a term that cannot be written safely."""
+    t = term
     if t is None:
         raise QueryError("cannot write an unbound value into a query")
     if t.kind == "uri":
