@@ -78,9 +78,10 @@ class Store:
         path: str | os.PathLike[str] | None = None,
         cache: bool = True,
     ) -> Store:
-        """The ontology, the curated graph and ``extra`` files (Turtle, or N-Triples/N-Quads by
-        their suffix), with the derived triples and the dataset description. ``path`` keeps the
-        store on disk and reuses it while no source file has changed."""
+        """The ontology, the curated graph and ``extra`` files (Turtle, or N-Triples as ``.nt``: what
+        the input gate lets through, the same for both engines), with the derived triples and the
+        dataset description. ``path`` keeps the store on disk and reuses it while no source file
+        has changed (by content; see :mod:`cancer_spread.diskstore`)."""
         import pyoxigraph as ox
 
         from .gate import check_files
