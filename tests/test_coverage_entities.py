@@ -228,9 +228,7 @@ def test_blood_cancer_definitions_say_how_spread_differs(graph, term, phrase) ->
 
 def test_hodgkin_site_shares_are_not_called_patient_shares(graph) -> None:
     # Gaudio 2018 reports shares of extralymphatic sites, not of patients: the measure must say so.
-    rows = sparql(
-        "SELECT ?m WHERE { evidence:hodgkin-lymphoma--lung--gaudio-2018-hodgkin cs:measure ?m }", graph
-    )
+    rows = sparql("SELECT ?m WHERE { evidence:hodgkin-lymphoma--lung--gaudio-2018-hodgkin cs:measure ?m }", graph)
     assert [str(r["m"]).rsplit("/", 1)[-1] for r in rows] == ["metastatic-sites-at-site"]
 
 
