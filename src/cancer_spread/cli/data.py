@@ -79,19 +79,24 @@ def build(ctx: click.Context, output: Path, extra: tuple[Path, ...]) -> None:
 
 
 @click.command(context_settings=CONTEXT)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
 @graph_options
 @click.pass_context
 @handle_errors
 def stats(ctx: click.Context, fmt: str, extra: tuple[Path, ...]) -> None:
-    """Counts computed from the graph: cancers, sites, patterns, evidence, sources, terms."""
+    """Counts computed from the graph: cancers, sites, patterns, evidence, sources, terms.
+
+    `--format markdown` prints the README's table of counts (`make readme` writes it there).
+    """
     import json
 
-    from ..stats import compute_stats
+    from ..stats import compute_stats, markdown_table
 
     numbers = compute_stats(load_ctx_graph(ctx, extra))
     if fmt == "json":
         click.echo(json.dumps(numbers, indent=2))
+    elif fmt == "markdown":
+        click.echo(markdown_table(numbers))
     else:
         width = max(len(k) for k in numbers)
         for key, value in numbers.items():
