@@ -7,7 +7,7 @@ imported only when that command runs (or its help is shown), so that a cold quer
 click, this package's shared options and the module of the command asked for:
 
 - :mod:`.answers`: the named-query commands, ``query``, ``queries``, ``sparql``
-- :mod:`.data`: ``validate``, ``fmt``, ``build``, ``stats``, ``export``
+- :mod:`.data`: ``validate``, ``fmt``, ``build``, ``stats``, ``export``, ``pages``
 - :mod:`.viewer`: ``visualise``
 - :mod:`.analyse`: ``analyse``, ``plot``
 - :mod:`.ingest`: ``ingest``
@@ -48,6 +48,7 @@ COMMANDS: dict[str, str] = {
     "build": "data",
     "stats": "data",
     "export": "data",
+    "pages": "data",
     # viewer
     "visualise": "viewer",
     # topic modules
