@@ -57,7 +57,7 @@ WHERE_IT_SPREADS = {
     "medullary thyroid carcinoma": {"lung", "bone", "liver", "mediastinum", "brain"},
     "anaplastic thyroid cancer": {"lung", "brain"},
     "islet cell tumour": {"lymph nodes", "liver"},
-    "small bowel NET": {"liver"},
+    "small bowel NET": {"liver", "peritoneum"},
     "lung carcinoid": {"liver", "brain"},
     "ER-positive breast cancer": {"bone", "lung", "liver", "brain"},
     "HER2+ breast cancer": {"liver", "bone", "lung", "brain"},
@@ -345,6 +345,7 @@ def _figure(graph, ev: str) -> tuple[float, int | None, str, str]:
         # Vaginal metastases in 36 of 804 women treated for gestational trophoblastic neoplasia.
         ("gestational-choriocarcinoma--vagina--berry-2008-gtn-vagina", (4.5, 804, APW, "unspecified")),
         ("penile--inguinal-lymph-nodes--hu-2019-penile-meta", (36.0, 4802, APW, "unspecified")),
+        ("gut-net--peritoneum--vumc-sinet-peritoneal", (30.6, 219, APW, "disease-course")),
         (
             "non-seminoma--retroperitoneal-lymph-nodes--nicolai-1995-nsgct-surveillance",
             (19.0, 85, APW, "disease-course"),
