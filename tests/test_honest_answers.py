@@ -1,0 +1,258 @@
+"""Honest answers: sites ranked by how common they are, regional apart from distant, no staging
+guess. Every question is asked of both embedded engines (Oxigraph and rdflib).
+
+The expected answers are the consensus of the cited sources, not the output of the code: each
+case names the source(s) it comes from.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cancer_spread import run_query, sparql
+
+from .conftest import FIXTURES, load_with_ontology
+
+LEVELS = ["very common", "common", "uncommon", "reported", "rare"]
+CLASSES = {"distant", "regional", "local", "unclassified"}
+
+
+@pytest.fixture(scope="module")
+def graph(engine_graph):
+    return engine_graph
+
+
+def sites(graph, cancer, **params):
+    return run_query("metastatic-sites", graph, cancer=cancer, **params)
+
+
+def labels(rows):
+    return [r["siteLabel"] for r in rows]
+
+
+# ------------------------------------------------------------------ the top site, by consensus
+
+# (cancer as people type it, expected top site, where the consensus comes from)
+CONSENSUS_TOP = [
+    (
+        "kidney cancer",
+        "lung",
+        "NIS 2008-2015 (Int J Clin Oncol 2021, doi 10.1007/s10147-021-01874-3): thoracic 51-53%, bone 29-30%",
+    ),
+    ("breast", "bone", "Gong 2018 (65.1% of metastatic patients); Wang 2019 (bone-only 39.8%); NCI; CRUK"),
+    (
+        "thyroid cancer",
+        "lung",
+        "Kim 2018 (lung-only 62% vs bone-only 20% of differentiated thyroid cancer with distant spread)",
+    ),
+    ("ovarian cancer", "peritoneum", "Hess 2006 (abdominal cavity 91%); transcoelomic spread is the main route (FIGO)"),
+    ("prostate", "bone", "Huang 2020 (88.74%); Gandaglia 2014 (84%); Hess 2006 (90%)"),
+    ("bowel cancer", "liver", "Holch 2017 (70%); Riihimaki 2016 (colorectal)"),
+    ("pancreatic cancer", "liver", "Hess 2006 (85%); Am J Cancer Res 2020 (39.96% of all patients)"),
+    ("stomach cancer", "liver", "Riihimaki 2016 (48% vs peritoneum 32%); Sun 2019"),
+    ("oesophageal cancer", "liver", "Wu 2018 (32.4% of metastatic sites)"),
+    ("bladder cancer", "lymph nodes", "Shinagare 2011 (lymph nodes 69%, bone 47%, lung 37%)"),
+    ("liver cancer", "lung", "Katyal 2000 (lung 55% of extrahepatic spread of hepatocellular carcinoma)"),
+    (
+        "bile duct cancer",
+        "lung",
+        "J Oncol 2020 (doi 10.1155/2020/7195373): lung 105 of 186 patients with distant spread",
+    ),
+    ("neuroendocrine tumour", "liver", "Riihimaki 2016 (NET): liver 82%; CRUK and Macmillan liver pages"),
+    ("non-small cell lung cancer", "bone", "Huang 2020 (36.86% in adenocarcinoma); Riihimaki 2014 (39%)"),
+    (
+        "bone sarcoma",
+        "lung",
+        "sarcomas spread through the blood to the lungs; Medicine 2022 (osteosarcoma, 16.94% at diagnosis)",
+    ),
+    ("soft tissue sarcoma", "lung", "Rizk 2024 (7.9% at diagnosis); CRUK secondary lung cancer page"),
+    ("colon cancer", "liver", "Brouwer 2020 (liver-only 54%)"),
+    ("rectal cancer", "liver", "Brouwer 2020 (liver-only 52%, lung 28%)"),
+]
+
+
+@pytest.mark.parametrize(("cancer", "top", "why"), CONSENSUS_TOP, ids=[c for c, *_ in CONSENSUS_TOP])
+def test_top_site_matches_the_cited_consensus(graph, cancer, top, why) -> None:
+    rows = sites(graph, cancer)
+    assert rows[0]["siteLabel"] == top, f"{cancer}: {labels(rows)[:4]} ({why})"
+
+
+def test_at_least_fifteen_cancers_have_a_consensus_top_site() -> None:
+    assert len({c for c, *_ in CONSENSUS_TOP}) >= 15
+
+
+def test_breast_bone_first_then_lung_and_liver_before_brain(graph) -> None:
+    names = labels(sites(graph, "breast"))
+    assert names[0] == "bone"
+    assert names.index("lung") < names.index("brain")
+    assert names.index("liver") < names.index("brain")
+
+
+def test_ovary_brain_is_rare_and_not_in_the_top_three(graph) -> None:
+    # Xi 2020: brain metastases in 0.30% of 29,512 women with ovarian cancer at diagnosis.
+    rows = sites(graph, "ovarian cancer")
+    assert rows[0]["siteLabel"] == "peritoneum"
+    assert "brain" not in labels(rows)[:3]
+    brain = next(r for r in rows if r["siteLabel"] == "brain")
+    assert brain["frequency"] == "rare"
+    assert "12.02" not in brain["figure"], "a share of a study-defined subset is never the figure used"
+
+
+def test_testicular_lymph_nodes_share_the_top_level(graph) -> None:
+    # The retroperitoneal nodes are the first and main route (UroToday; AJCC 8 regional nodes).
+    rows = sites(graph, "testicular cancer")
+    top_level = rows[0]["frequency"]
+    nodes = [r for r in rows if "lymph nodes" in r["siteLabel"]]
+    assert nodes and all(r["frequency"] == top_level for r in nodes)
+    assert any(r["siteLabel"] == "retroperitoneal lymph nodes" and r["classification"] == "regional" for r in nodes)
+
+
+def test_lung_cancer_has_a_figure_on_its_top_row(graph) -> None:
+    row = sites(graph, "lung cancer")[0]
+    assert "%" in row["figure"] and row["frequency"] == "very common"
+
+
+def test_small_cell_lung_cancer_liver_bone_and_nervous_system_are_all_very_common(graph) -> None:
+    # Riihimaki 2014 (nervous system 47%, liver 35%), Huang 2020 (bone 34.56%): none clearly first.
+    rows = sites(graph, "small cell lung cancer")
+    very_common = {r["siteLabel"] for r in rows if r["frequency"] == "very common"}
+    assert {"liver", "bone", "central nervous system"} <= very_common
+
+
+# ------------------------------------------------------------------ the ranking rule
+
+
+@pytest.mark.parametrize("cancer", ["breast", "kidney", "stomach", "lung cancer", "oesophagus", "melanoma"])
+def test_rows_are_ranked_by_level_then_comparable_figure_then_name(graph, cancer) -> None:
+    rows = sites(graph, cancer)
+    assert rows, cancer
+    order = [LEVELS.index(r["frequency"]) for r in rows]
+    assert order == sorted(order)
+    for level in set(order):
+        group = [r for r in rows if LEVELS.index(r["frequency"]) == level]
+        figures = [r["bestFigure"] for r in group if r["bestFigure"] is not None]
+        assert [r["bestFigure"] for r in group[: len(figures)]] == sorted(figures, reverse=True)
+        tail = [r["siteLabel"] for r in group[len(figures) :]]
+        assert tail == sorted(tail), "sites of equal strength are listed by name, not as stronger or weaker"
+    for r in rows:
+        assert r["classification"] in CLASSES
+        assert r["figure"], "every row says what its figure is, or that it has none"
+
+
+def test_autopsy_and_at_diagnosis_figures_are_not_compared(graph) -> None:
+    # Stomach: lymph nodes 56% at autopsy (Verstegen 2020) was ranked above liver at diagnosis.
+    rows = sites(graph, "stomach")
+    nodes = next(r for r in rows if r["siteLabel"] == "lymph nodes")
+    assert nodes["bestFigure"] is None and "autopsy" in nodes["figure"]
+    assert labels(rows).index("liver") < labels(rows).index("lymph nodes")
+
+
+def test_a_restricted_denominator_is_its_own_measure(graph) -> None:
+    # Ren 2016: 63.1% is a share of M1b (extrathoracic) patients only.
+    rows = sites(graph, "non-small cell lung cancer")
+    bone = next(r for r in rows if r["siteLabel"] == "bone")
+    assert bone["bestFigure"] != 63.1 and "Ren 2016" not in bone["figure"]
+    assert sparql(
+        "ASK { evidence:nsclc--bone--ren-2016 cs:measure measure:extrathoracic-metastatic-patients-with-site }",
+        graph,
+    )
+    assert not sparql("ASK { ?p cs:frequencyBasis evidence:nsclc--bone--ren-2016 }", graph)
+
+
+def test_a_site_without_a_figure_says_so(graph) -> None:
+    rows = sites(graph, "kidney")
+    liver = next(r for r in rows if r["siteLabel"] == "liver")
+    assert liver["frequency"] == "reported" and liver["bestFigure"] is None
+    assert liver["figure"].startswith("no figure")
+
+
+def test_the_figure_used_is_in_plain_words(graph) -> None:
+    row = sites(graph, "kidney")[0]
+    assert row["figure"].startswith("52.8%: share of patients with distant spread who have the site involved")
+    assert "(Int J Clin Oncol 2021 (RCC))" in row["figure"]
+
+
+# ------------------------------------------------------------------ roll-ups and parts
+
+
+def test_parent_without_figures_shows_its_subtypes_evidence_and_names_the_subtype(graph) -> None:
+    [row] = [r for r in sites(graph, "bone sarcoma") if r["siteLabel"] == "lung"]
+    assert row["figure"].startswith("from osteosarcoma: 16.94%")
+    cns = next(r for r in sites(graph, "lung cancer") if r["siteLabel"] == "central nervous system")
+    assert cns["figure"].startswith("from small cell lung cancer:")
+
+
+def test_a_site_and_its_part_are_related_rows(graph) -> None:
+    rows = sites(graph, "small cell lung cancer")
+    brain = next(r for r in rows if r["siteLabel"] == "brain")
+    assert brain["partOf"] == "central nervous system"
+    assert labels(rows).index("central nervous system") < labels(rows).index("brain")
+
+
+# ------------------------------------------------------------------ regional is not secondary
+
+
+@pytest.mark.parametrize(
+    ("cancer", "site", "expected"),
+    [
+        ("breast", "axillary lymph nodes", "regional"),
+        ("breast", "lymph nodes", "unclassified"),
+        ("breast", "bone", "distant"),
+        ("ovarian cancer", "peritoneum", "regional"),
+        ("bile duct cancer", "liver", "local"),
+        ("testicular cancer", "retroperitoneal lymph nodes", "regional"),
+        ("melanoma", "lymph nodes", "unclassified"),
+    ],
+)
+def test_classification_column(graph, cancer, site, expected) -> None:
+    row = next(r for r in sites(graph, cancer) if r["siteLabel"] == site)
+    assert row["classification"] == expected
+
+
+# ------------------------------------------------------------------ the frequency level in the graph
+
+
+def test_every_spread_pattern_has_one_frequency_level_and_one_class(graph) -> None:
+    assert not sparql(
+        "ASK { ?p a cs:SpreadPattern . FILTER NOT EXISTS { ?p cs:frequency ?f ; cs:spreadClass ?c } }", graph
+    )
+    assert not sparql("ASK { ?p cs:frequency ?a, ?b . FILTER(?a != ?b) }", graph)
+    levels = {
+        r["l"]
+        for r in sparql(
+            "SELECT DISTINCT (STR(?x) AS ?l) WHERE { ?p cs:frequency/skos:prefLabel ?x } ORDER BY ?l", graph
+        )
+    }
+    assert levels <= set(LEVELS)
+
+
+def _levels(path):
+    g = load_with_ontology(path)
+    rows = g.query(
+        "PREFIX cs: <https://w3id.org/cancer-spread/vocab/> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>"
+        " SELECT ?p ?l WHERE { ?p cs:frequency/skos:prefLabel ?l }"
+    )
+    return {str(p).rsplit("/", 1)[-1]: str(label) for p, label in rows}
+
+
+def test_frequency_rule_thresholds_measures_and_timings() -> None:
+    got = _levels(FIXTURES / "frequency-rule.ttl")
+    expected = {
+        "c--with-30": "very common",
+        "c--with-29": "common",
+        "c--with-2": "uncommon",
+        "c--with-1": "rare",
+        "c--all-10": "very common",
+        "c--all-2": "common",
+        "c--all-05": "uncommon",
+        "c--all-04": "rare",
+        "c--only-1": "reported",  # a lower bound cannot show rarity
+        "c--only-35": "very common",
+        "c--autopsy-35": "common",  # autopsy counts one level lower
+        "c--autopsy-5": "rare",
+        "c--reverse-97": "reported",  # the reverse question sets no level
+        "c--restricted-63": "reported",  # a restricted denominator sets no level
+        "c--listing": "reported",
+        "c--mixed": "very common",  # the highest level any figure supports
+    }
+    assert got == expected
