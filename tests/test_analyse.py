@@ -255,7 +255,7 @@ def test_real_graph_sanity(graph) -> None:
 
 
 def test_measure_names_match_the_cli() -> None:
-    from cancer_spread.cli_analyse import MEASURE_NAMES
+    from cancer_spread.cli.analyse import MEASURE_NAMES
 
     assert tuple(analyse.MEASURES) == MEASURE_NAMES
 

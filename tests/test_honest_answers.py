@@ -98,13 +98,13 @@ def test_ovary_brain_is_rare_and_not_in_the_top_three(graph) -> None:
     assert "12.02" not in brain["figure"], "a share of a study-defined subset is never the figure used"
 
 
-def test_testicular_lymph_nodes_share_the_top_level(graph) -> None:
-    # The retroperitoneal nodes are the first and main route (UroToday; AJCC 8 regional nodes).
+def test_testicular_lymph_nodes_are_in_the_top_two(graph) -> None:
+    # Xu 2020 (SEER, at diagnosis): lung 61.9%, distant lymph nodes 36.2% of patients with distant
+    # spread; the retroperitoneal nodes, the first step, are regional (AJCC 8), not distant.
     rows = sites(graph, "testicular cancer")
-    top_level = rows[0]["frequency"]
-    nodes = [r for r in rows if "lymph nodes" in r["siteLabel"]]
-    assert nodes and all(r["frequency"] == top_level for r in nodes)
-    assert any(r["siteLabel"] == "retroperitoneal lymph nodes" and r["classification"] == "regional" for r in nodes)
+    assert any("lymph nodes" in r["siteLabel"] for r in rows[:2]), labels(rows)[:3]
+    retro = next(r for r in rows if r["siteLabel"] == "retroperitoneal lymph nodes")
+    assert retro["classification"] == "regional"
 
 
 def test_lung_cancer_has_a_figure_on_its_top_row(graph) -> None:
@@ -176,10 +176,12 @@ def test_the_figure_used_is_in_plain_words(graph) -> None:
 
 
 def test_parent_without_figures_shows_its_subtypes_evidence_and_names_the_subtype(graph) -> None:
-    [row] = [r for r in sites(graph, "bone sarcoma") if r["siteLabel"] == "lung"]
-    assert row["figure"].startswith("from osteosarcoma: 16.94%")
-    cns = next(r for r in sites(graph, "lung cancer") if r["siteLabel"] == "central nervous system")
-    assert cns["figure"].startswith("from small cell lung cancer:")
+    # Head and neck cancer has no figure of its own; its subtypes (salivary gland, nasopharyngeal)
+    # have. A cancer with figures of its own is answered from its own links.
+    rows = sites(graph, "head and neck cancer")
+    lung = next(r for r in rows if r["siteLabel"] == "lung")
+    assert lung["figure"].startswith("from salivary gland cancer: ") and "%" in lung["figure"]
+    assert all(not r["figure"].startswith("from ") for r in sites(graph, "thyroid cancer"))
 
 
 def test_a_site_and_its_part_are_related_rows(graph) -> None:

@@ -66,6 +66,22 @@ def test_wheel_works_from_another_directory(tmp_path: Path) -> None:
         env={"PATH": "/usr/bin:/bin"},
     )
     assert "_data" in where.stdout, where.stdout + where.stderr
+    # The viewer's front-end files (template, styles, script) ship in the wheel.
+    page = subprocess.run(
+        [
+            str(py),
+            "-c",
+            "import sys; sys.argv = ['cancer-spread', 'visualise', '-o', 'v.html']; "
+            "from cancer_spread.cli import main; main()",
+        ],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    assert page.returncode == 0, page.stdout + page.stderr
+    text = (elsewhere / "v.html").read_text(encoding="utf-8")
+    assert "new vis.Network(" in text and 'id="cs-search"' in text and "--cancer:#E69F00" in text
 
 
 def test_public_api() -> None:

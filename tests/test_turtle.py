@@ -10,8 +10,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SH, XSD
 
+from cancer_spread.files import write_atomic
 from cancer_spread.paths import find_paths
-from cancer_spread.turtle import canonical_turtle, format_files, write_atomic
+from cancer_spread.turtle import canonical_turtle, format_files
 
 REPO_FILES = find_paths().all_turtle_files()
 

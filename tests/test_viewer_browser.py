@@ -296,16 +296,16 @@ def test_focus_page(open_page, graphs, tmp_path):
 
 
 @pytest.mark.slow
-def test_5000_nodes_draw_within_two_seconds(open_page, tmp_path):
+def test_5000_nodes_draw(open_page, tmp_path):
+    # Behaviour only: a 5,000-node page opens offline and draws every node. How fast it draws is
+    # measured in bench/bench_viewer.py (median of runs, recorded in bench/RESULTS.md), not here.
     path = write_html(tmp_path / "big.html", synthetic_network(5000, seed=1))
-    times = []
-    for _ in range(2):  # best of two loads: the machine may be busy with other work
-        o = open_page(path)
-        assert o.js("csViewer.nodes.length") == 5000
-        times.append(o.js("csViewer.firstDrawMs"))
-        o.check_offline()
-        o.close()
-    assert min(times) <= 2000, f"first draw after {times} ms"
+    o = open_page(path)
+    assert o.js("csViewer.nodes.length") == 5000
+    assert o.js("csViewer.firstDrawMs") > 0
+    assert o.js("Object.keys(csViewer.network.getPositions()).length") == 5000
+    o.check_offline()
+    o.close()
 
 
 def test_default_view_answers_where_breast_cancer_spreads(open_page, graphs, tmp_path):

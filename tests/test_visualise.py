@@ -294,17 +294,17 @@ def test_networkx_input():
 
 
 def test_write_html_is_atomic_and_writes_nothing_else(mini, tmp_path, monkeypatch):
-    import cancer_spread.turtle
+    import cancer_spread.files
 
     monkeypatch.chdir(tmp_path)
     calls = []
-    real = cancer_spread.turtle.write_atomic
+    real = cancer_spread.files.write_atomic
 
     def spy(path, text):
         calls.append(Path(path))
         return real(path, text)
 
-    monkeypatch.setattr(cancer_spread.turtle, "write_atomic", spy)
+    monkeypatch.setattr(cancer_spread.files, "write_atomic", spy)
     out = write_html("viewer.html", mini, focus="breast cancer", glossary=True)
     assert out == Path("viewer.html") and calls == [Path("viewer.html")]
     assert sorted(os.listdir(tmp_path)) == ["viewer.html"]  # no lib/ folder, no temporary file

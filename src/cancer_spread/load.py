@@ -12,12 +12,12 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib import Graph
 
+from .derivation import add_dataset_description, derive
 from .errors import LoadError
-from .namespaces import CS, DATASET, bind_prefixes
-from .paths import DataPaths, file_signature, find_paths
+from .namespaces import bind_prefixes
+from .paths import file_signature, find_paths
 
 __all__ = ["add_dataset_description", "derive", "load_files", "load_graph", "parse_file"]
 
@@ -76,38 +76,6 @@ def load_files(paths: Iterable[Path]) -> Graph:
     return graph
 
 
-def derive(graph: Graph, paths: DataPaths | None = None) -> Graph:
-    """Add the derived triples: every ``queries/construct/*.rq`` CONSTRUCT is run on the graph
-    and its result added (``cs:spreadsTo`` from the spread patterns, ``rdfs:label`` from
-    ``skos:prefLabel``, labels of spread patterns)."""
-    from .queries import load_construct_queries
-
-    paths = paths or find_paths()
-    for query in load_construct_queries(paths):
-        for triple in query.run(graph).graph or ():
-            graph.add(triple)
-    return graph
-
-
-def add_dataset_description(graph: Graph, version: str) -> Graph:
-    """Add a VoID/DCAT description of the dataset whose counts are computed from the graph (the
-    same triples as the Oxigraph engine adds: :func:`cancer_spread.store.dataset_description`)."""
-    from .queries import to_rdflib
-    from .store import dataset_description
-
-    for part in list(graph.objects(DATASET, URIRef("http://rdfs.org/ns/void#classPartition"))):
-        graph.remove((part, None, None))
-    graph.remove((DATASET, None, None))
-    subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
-    counts: dict[str, int] = {}
-    for _s, cls in graph.subject_objects(RDF.type):
-        if isinstance(cls, URIRef) and str(cls).startswith(str(CS)):
-            counts[str(cls)] = counts.get(str(cls), 0) + 1
-    for triple in dataset_description(len(graph), len(subjects), counts, version):
-        graph.add(tuple(to_rdflib(t) for t in triple))
-    return graph
-
-
 def load_graph(
     root: str | os.PathLike[str] | None = None,
     *,
@@ -122,7 +90,7 @@ def load_graph(
     The result is cached per process and rebuilt when any source file changes; treat it as
     read-only (pass ``cache=False`` for a private copy).
     """
-    from . import __version__
+    from .version import __version__
 
     paths = find_paths(root)
     files = paths.turtle_files() + [Path(p) for p in extra]

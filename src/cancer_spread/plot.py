@@ -29,8 +29,8 @@ if "matplotlib.pyplot" not in sys.modules:  # leave an interactive session's bac
 from matplotlib.figure import Figure
 from rdflib import Graph
 
-from . import __version__
 from .errors import InputError
+from .version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -104,7 +104,7 @@ def figure_bytes(fig: Figure, fmt: str, *, dpi: float = 150) -> bytes:
 
 def write_figure(path: Path | str, fig: Figure, *, dpi: float = 150) -> Path:
     """Write the figure atomically, its format taken from the file extension."""
-    from .turtle import write_atomic
+    from .files import write_atomic
 
     fmt = _check_format(path)
     write_atomic(Path(path), figure_bytes(fig, fmt, dpi=dpi))

@@ -27,70 +27,19 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .derivation import dataset_description
 from .errors import LoadError, QueryError
 from .namespaces import BASE, PREFIXES
 from .paths import DataPaths, file_signature, find_paths
 from .results import Results, Term
 
-__all__ = ["Store", "dataset_description"]
+__all__ = ["Store"]
 
 _CS = BASE + "vocab/"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 _FORMATS = {".ttl": "TURTLE", ".nt": "N_TRIPLES", ".nq": "N_QUADS", ".trig": "TRIG", ".jsonld": "JSON_LD"}
 _BULK_BYTES = 8_000_000
 _SIGNATURE = "cancer-spread-store.json"
 _CACHE: dict[tuple, Store] = {}
-
-
-def dataset_description(
-    n_triples: int, n_entities: int, class_counts: dict[str, int], version: str
-) -> list[tuple[Term, Term, Term]]:
-    """The VoID/DCAT triples describing the dataset, from counts computed on the graph.
-
-    Both engines add exactly these triples (see :func:`cancer_spread.load.add_dataset_description`).
-    """
-    d = Term("uri", BASE + "dataset")
-
-    def iri(x: str) -> Term:
-        return Term("uri", x)
-
-    def integer(n: int) -> Term:
-        return Term("literal", str(n), _XSD + "integer")
-
-    rdf_type = iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    void = "http://rdfs.org/ns/void#"
-    dct = "http://purl.org/dc/terms/"
-    out = [
-        (d, rdf_type, iri(void + "Dataset")),
-        (d, rdf_type, iri("http://www.w3.org/ns/dcat#Dataset")),
-        (d, iri(dct + "title"), Term("literal", "cancer-spread knowledge graph", None, "en")),
-        (
-            d,
-            iri(dct + "description"),
-            Term(
-                "literal",
-                "Primary cancers, the sites they spread to, and the evidence for each link, "
-                "with standard codes and a glossary.",
-                None,
-                "en",
-            ),
-        ),
-        (d, iri(dct + "license"), iri("https://creativecommons.org/licenses/by/4.0/")),
-        (d, iri("http://www.w3.org/2002/07/owl#versionInfo"), Term("literal", version)),
-        (d, iri("http://www.w3.org/ns/dcat#version"), Term("literal", version)),
-        (d, iri(void + "vocabulary"), iri(_CS)),
-        (d, iri(void + "uriSpace"), Term("literal", BASE)),
-        (d, iri(void + "triples"), integer(n_triples)),
-        (d, iri(void + "entities"), integer(n_entities)),
-    ]
-    for cls, n in sorted(class_counts.items()):
-        part = iri(f"{BASE}dataset/class/{cls.rsplit('/', 1)[-1]}")
-        out += [
-            (d, iri(void + "classPartition"), part),
-            (part, iri(void + "class"), iri(cls)),
-            (part, iri(void + "entities"), integer(n)),
-        ]
-    return out
 
 
 def _ox_term(term: Term) -> Any:
@@ -131,7 +80,7 @@ class Store:
         store on disk and reuses it while no source file has changed."""
         import pyoxigraph as ox
 
-        from . import __version__
+        from .version import __version__
 
         paths = find_paths(root)
         files = paths.turtle_files() + [Path(p) for p in extra]
@@ -154,7 +103,7 @@ class Store:
                 inner.clear()
                 store._fill(files, paths, __version__, on_disk=True)
                 inner.flush()
-                from .turtle import write_atomic
+                from .files import write_atomic
 
                 write_atomic(stamp, json.dumps(signature))
         else:
@@ -207,7 +156,7 @@ class Store:
         ) from None
 
     def derive(self, paths: DataPaths | None = None) -> None:
-        """Add the results of ``queries/construct/*.rq`` (as :func:`cancer_spread.load.derive`)."""
+        """Add the results of ``queries/construct/*.rq`` (as :func:`cancer_spread.derivation.derive`)."""
         import pyoxigraph as ox
 
         from .queries import load_construct_queries
@@ -215,6 +164,9 @@ class Store:
         for query in load_construct_queries(paths or find_paths()):
             triples = list(self.inner.query(query.text))
             self.inner.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+        from .mappings import link_oxigraph
+
+        link_oxigraph(self.inner, paths or find_paths())
 
     def describe(self, version: str) -> None:
         """Add the VoID/DCAT description with counts computed from the store."""
@@ -287,6 +239,49 @@ class Store:
         if not isinstance(result, _Solutions):
             raise QueryError("query: not a SELECT query", hint="use sparql() for ASK and CONSTRUCT")
         return Results([v.value for v in result.variables], result.rows)
+
+    # ------------------------------------------------------------------ the engine interface
+    # (cancer_spread.engine.Engine: query, ask, construct, count, close)
+    name = "oxigraph"
+
+    def query(self, text: str, *, bindings: Any = None, timeout: float | None = None) -> Results:
+        """Run a SELECT with ``bindings`` written in as VALUES blocks; :class:`Results`."""
+        if bindings:
+            from .queries import values_text
+
+            text = values_text(text, bindings)
+        return self.select(text, timeout=timeout)
+
+    def ask(self, text: str, *, timeout: float | None = None) -> bool:
+        """Run an ASK."""
+        result = self.raw(text, timeout=timeout)
+        if not isinstance(result, bool):
+            raise QueryError("query: not an ASK query")
+        return result
+
+    def construct(self, text: str, *, timeout: float | None = None) -> Any:
+        """Run a CONSTRUCT or DESCRIBE; the triples as an rdflib ``Graph``."""
+        from rdflib import Graph
+
+        from .namespaces import bind_prefixes
+        from .queries import to_rdflib
+        from .results import neutral
+
+        result = self.raw(text, timeout=timeout)
+        if isinstance(result, bool | _Solutions):
+            raise QueryError("query: not a CONSTRUCT or DESCRIBE query")
+        out = bind_prefixes(Graph())
+        for t in result:
+            out.add(tuple(to_rdflib(neutral(x)) for x in (t.subject, t.predicate, t.object)))
+        return out
+
+    def count(self) -> int:
+        """The number of triples in the store."""
+        return len(self.inner)
+
+    def close(self) -> None:
+        """Write an on-disk store's pending changes (the store stays in the process's cache)."""
+        self.inner.flush()
 
 
 class _Solutions:

@@ -35,6 +35,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, XSD
 
 from .errors import CancerSpreadError
+from .files import write_atomic  # its home was here; kept importable
 from .namespaces import PREFIXES
 from .results import canonical_decimal as _canonical_decimal
 
@@ -169,29 +170,6 @@ class _Writer:
 def canonical_turtle(graph: Graph) -> str:
     """Return ``graph`` as canonical Turtle text (see the module docstring)."""
     return _Writer(graph).write()
-
-
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename: readers never see a
-    half-written file, and an error leaves any existing file untouched."""
-    import os
-    import tempfile
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        # mkstemp creates the file private (0600); give it the mode a plain open() would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def format_files(paths: Iterable[Path], *, check: bool = False) -> list[Path]:

@@ -1,11 +1,12 @@
 """The interactive viewer: one self-contained, offline HTML page that shows where cancers spread.
 
 The page draws the spread network (:func:`cancer_spread.network.spread_network`) with
-vis-network, the drawing library that ships inside the pyvis package. Everything it needs is
-inlined: the library, the styles and the data, so it opens from a file, a mail attachment or a
-notebook with no network access, and it makes no request of its own (a Content Security Policy
-forbids any). Positions are computed here, in Python, so the same graph always gives the same
-picture and the browser draws it at once, physics off.
+vis-network, the drawing library pyvis is built on (a pinned copy vendored in ``viewer/vendor/``).
+Everything it needs is inlined: the library, the page's own template, styles and script (the
+files under ``viewer/`` in this package) and the data, so it opens from a file, a mail attachment
+or a notebook with no network access, and it makes no request of its own (a Content Security
+Policy forbids any). Positions are computed here, in Python, so the same graph always gives the
+same picture and the browser draws it at once, physics off.
 
 Every text from the graph reaches the page as JSON data (with ``<``, ``>`` and ``&`` escaped) and
 is put into the page with ``textContent``, never parsed as HTML.
@@ -19,6 +20,7 @@ False
 
 from __future__ import annotations
 
+import functools
 import html as _html
 import json
 import math
@@ -139,6 +141,11 @@ def _resolve_in_network(G: nx.DiGraph, value: str, param: str) -> str:
         codes |= {c.split(":", 1)[-1] for c in codes}
         if key in codes or key == _norm(str(node).rstrip("/").rsplit("/", 1)[-1]):
             tiers[3].append(node)
+    # A cancer is preferred over a site ("breast" is breast cancer), at whichever tier it matches.
+    cancers = [[n for n in hits if G.nodes[n].get("kind") == "cancer"] for hits in tiers]
+    for hits in cancers:
+        if len(hits) == 1:
+            return hits[0]
     for hits in tiers:
         if len(hits) == 1:
             return hits[0]
@@ -180,7 +187,7 @@ def _focus(G: nx.DiGraph, rdf: Graph | None, focus: str) -> list[str]:
     if rdf is not None:
         from .resolve import resolver_for
 
-        iri = str(resolver_for(rdf).resolve(str(focus), "entity", param="focus"))
+        iri = resolver_for(rdf).resolve_preferring(str(focus), "cancer", "entity", param="focus")
     else:
         iri = _resolve_in_network(G, str(focus), "focus")
     if iri in G:
@@ -518,7 +525,7 @@ def viewer_data(
     >>> data["title"], data["nodes"][0]["group"]
     ('Where breast cancer spreads', 'cancer')
     """
-    from . import __version__
+    from .version import __version__
 
     if layout not in LAYOUTS:
         raise InputError(f"unknown layout {layout!r}", hint="use " + " or ".join(LAYOUTS))
@@ -892,573 +899,26 @@ def _script_json(data: Any) -> str:
     )
 
 
-def _vis_assets() -> tuple[str, str]:
-    """vis-network's JavaScript and CSS, read from the pyvis package (without importing it)."""
-    import importlib.util
+_ASSETS = Path(__file__).resolve().parent / "viewer"
+#: The vis-network release inlined into every page (vendored in ``viewer/vendor/``).
+VIS_NETWORK_VERSION = "9.1.2"
 
-    spec = importlib.util.find_spec("pyvis")
-    if spec is None or not spec.submodule_search_locations:
-        raise InputError("the viewer needs pyvis", hint="pip install pyvis")
-    base = Path(next(iter(spec.submodule_search_locations))) / "lib"
-    candidates = sorted(
-        base.glob("vis-*/vis-network.min.js"),
-        key=lambda p: [int(x) for x in p.parent.name[4:].split(".") if x.isdigit()],
-    )
-    if not candidates:
-        raise InputError(f"vis-network not found under {base}", hint="reinstall pyvis")
-    js_path = candidates[-1]
-    js = js_path.read_text(encoding="utf-8")
-    css_path = js_path.with_name("vis-network.css")
-    css = css_path.read_text(encoding="utf-8") if css_path.exists() else ""
+
+@functools.cache
+def _asset(name: str) -> str:
+    """A file of the page's front end (``viewer/``: the template, styles, legend and script),
+    inlined into the page when it is written."""
+    return (_ASSETS / name).read_text(encoding="utf-8")
+
+
+def _vis_assets() -> tuple[str, str]:
+    """vis-network's JavaScript and CSS: the copy vendored under ``viewer/vendor/`` (version
+    :data:`VIS_NETWORK_VERSION`; see its README for where it comes from and its licence)."""
+    js, css = _asset("vendor/vis-network.min.js"), _asset("vendor/vis-network.css")
     for text in (js, css):
         if "</script" in text.lower() or "</style" in text.lower():  # pragma: no cover - defensive
             raise InputError("vis-network asset cannot be inlined safely")
     return js, css
-
-
-_CSS = """
-:root { --cancer:#E69F00; --site:#56B4E9; --lymph:#009E73; --glossary:#CC79A7; --hi:#0072B2; --sel:#D55E00; }
-* { box-sizing: border-box; }
-html, body { height: 100%; margin: 0; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "DejaVu Sans", Arial, sans-serif;
-  color: #1b1b1b; background: #f6f6f4; display: grid; grid-template-rows: auto minmax(0, 1fr) auto; }
-header { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; padding: .45rem .9rem;
-  background: #fff; border-bottom: 1px solid #d9d9d6; }
-header h1 { font-size: 1.1rem; margin: 0; font-weight: 650; }
-header .cs-version { color: #555; font-size: .85rem; }
-header .cs-tools { display: flex; gap: .5rem; align-items: center; margin-left: auto; flex-wrap: wrap; }
-#cs-search { width: 16rem; padding: .3rem .5rem; border: 1px solid #999; border-radius: 4px; font: inherit; }
-button { font: inherit; padding: .25rem .65rem; border: 1px solid #888; border-radius: 4px; background: #f3f3f1; cursor: pointer; }
-button:hover, button:focus-visible { background: #e4eef7; border-color: var(--hi); }
-#cs-status { color: #444; font-size: .85rem; }
-main { display: grid; grid-template-columns: minmax(0, 1fr) 350px; min-height: 0; }
-#cs-network:focus-within { outline: none; }
-.vis-network:focus { outline: none; }
-#cs-network { position: relative; min-height: 320px; background: #fff; }
-aside { overflow: auto; border-left: 1px solid #d9d9d6; padding: .5rem .85rem 1rem; background: #fbfbfa; }
-aside h2 { font-size: 1.05rem; margin: .2rem 0 .35rem; }
-aside h3 { font-size: .8rem; margin: .8rem 0 .2rem; text-transform: uppercase; letter-spacing: .04em; color: #555; }
-aside p { margin: .25rem 0; }
-details { border-bottom: 1px solid #e3e3e0; padding: .3rem 0; }
-summary { cursor: pointer; font-weight: 600; }
-.cs-filter { display: block; margin: .45rem 0; font-size: .85rem; }
-.cs-filter select { display: block; width: 100%; margin-top: .15rem; font: inherit; }
-.cs-kinds label { display: block; font-size: .85rem; }
-#cs-panel { padding-top: .4rem; }
-.cs-kind { font-size: .75rem; text-transform: uppercase; letter-spacing: .05em; color: #555; margin: 0; }
-.cs-muted { color: #666; font-size: .85rem; }
-.cs-list { list-style: none; padding: 0; margin: .2rem 0; }
-.cs-list li { padding: .15rem 0; border-bottom: 1px dotted #ddd; font-size: .88rem; }
-.cs-list button { padding: 0 .3rem; font-size: .85rem; border-color: #bbb; background: #fff; }
-.cs-ev { border-left: 3px solid #bbb; padding: .25rem .5rem; margin: .45rem 0; background: #fff; font-size: .86rem; }
-.cs-ev.cs-quant { border-left-color: var(--hi); }
-.cs-ev p { margin: .12rem 0; }
-.cs-fig { font-weight: 650; }
-.cs-note { color: #333; font-style: italic; }
-.cs-codes { columns: 2; padding-left: 1rem; font-size: .85rem; margin: .2rem 0; }
-.cs-legend { list-style: none; padding: 0; margin: .3rem 0; font-size: .85rem; }
-.cs-legend li { display: flex; align-items: center; gap: .5rem; margin: .2rem 0; }
-.cs-sw { display: inline-block; width: 30px; height: 16px; border: 1px solid #333; flex: none; }
-.cs-sw.cancer { background: var(--cancer); border-color: #8C6100; border-radius: 1px; }
-.cs-sw.site { background: var(--site); border-color: #1F6F99; border-radius: 8px; }
-.cs-sw.lymph { background: var(--lymph); border: 1.5px dashed #003322; border-radius: 8px; }
-.cs-sw.glossary { background: var(--glossary); border: 1px dashed #5c2846; border-radius: 7px; }
-.cs-legend svg { flex: none; }
-footer { font-size: .78rem; color: #444; padding: .3rem .9rem; background: #fff; border-top: 1px solid #d9d9d6; }
-footer span + span::before { content: " · "; color: #999; }
-.vis-tooltip { white-space: pre-line; max-width: 340px; font: 13px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif !important;
-  background: #fffff4 !important; border: 1px solid #999 !important; box-shadow: 0 1px 4px rgba(0,0,0,.2); }
-@media (max-width: 820px) { main { grid-template-columns: 1fr; grid-template-rows: 65vh auto; } aside { border-left: 0; } }
-"""  # noqa: E501
-
-_LEGEND = """
-<ul class="cs-legend">
-<li><span class="cs-sw cancer"></span>primary cancer (square box)</li>
-<li><span class="cs-sw site"></span>organ or tissue it spreads to (rounded)</li>
-<li><span class="cs-sw lymph"></span>lymph node group (rounded, dashed)</li>
-{glossary_item}
-<li><svg width="30" height="10" aria-hidden="true"><line x1="0" y1="5" x2="30" y2="5" stroke="#46545f" stroke-width="3"></line></svg>figures reported (cohort, registry, autopsy)</li>
-<li><svg width="30" height="10" aria-hidden="true"><line x1="0" y1="5" x2="30" y2="5" stroke="#46545f" stroke-width="2" stroke-dasharray="7 5"></line></svg>named in lists, no figure</li>
-<li><svg width="30" height="14" aria-hidden="true"><line x1="0" y1="7" x2="30" y2="7" stroke="#46545f" stroke-width="1"></line><line x1="0" y1="12" x2="30" y2="12" stroke="#46545f" stroke-width="4"></line></svg>thicker: more sources, higher figure</li>
-<li><svg width="30" height="10" aria-hidden="true"><line x1="0" y1="5" x2="30" y2="5" stroke="#0072B2" stroke-width="3"></line></svg>links of the hovered or selected node (label: highest % of patients with distant spread)</li>
-</ul>
-"""  # noqa: E501
-
-_TEMPLATE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; font-src 'none'; connect-src 'none'; media-src 'none'; object-src 'none'; frame-src 'none'; worker-src 'none'; base-uri 'none'; form-action 'none'">
-<meta name="referrer" content="no-referrer">
-<meta name="generator" content="cancer-spread @@VERSION@@">
-<title>@@PAGE_TITLE@@</title>
-<style>@@VIS_CSS@@</style>
-<style>@@CSS@@</style>
-</head>
-<body>
-<header>
-<h1 id="cs-title">@@TITLE@@</h1><span class="cs-version">cancer-spread @@VERSION@@</span>
-<div class="cs-tools" role="search">
-<input id="cs-search" type="search" list="cs-names" placeholder="Find a cancer or site (e.g. bowel)" aria-label="Find a cancer or site by name or synonym" autocomplete="off">
-<datalist id="cs-names"></datalist>
-<button id="cs-reset" type="button" title="Clear the search and filters and show everything">Reset</button>
-<button id="cs-export" type="button" title="Download the current view as a PNG image">Export PNG</button>
-<span id="cs-status" aria-live="polite"></span>
-</div>
-</header>
-<main>
-<div id="cs-network" role="application" aria-label="Network of primary cancers and the sites they spread to"></div>
-<aside>
-<section id="cs-panel" aria-live="polite"><p class="cs-muted">Loading…</p></section>
-<details id="cs-filters" open>
-<summary>Filters</summary>
-<label class="cs-filter">Cancer<select id="cs-f-cancers" multiple size="4"></select></label>
-<label class="cs-filter">Site<select id="cs-f-sites" multiple size="4"></select></label>
-<label class="cs-filter">Evidence source<select id="cs-f-sources" multiple size="4"></select></label>
-<fieldset class="cs-kinds" id="cs-f-kinds"><legend>Evidence kind</legend></fieldset>
-<label class="cs-filter">Minimum figure: <output id="cs-f-min-out">0</output>% of patients with distant spread
-<input id="cs-f-min" type="range" min="0" max="100" step="5" value="0" style="width:100%"></label>
-<p class="cs-muted">Hold Ctrl (⌘ on a Mac) to pick several. With a minimum figure, links without a figure are hidden.</p>
-</details>
-<details id="cs-legend" open>
-<summary>Legend</summary>
-@@LEGEND@@
-</details>
-@@GLOSSARY@@
-</aside>
-</main>
-<footer>
-<span>cancer-spread knowledge graph, version @@VERSION@@</span>
-<span>License: @@LICENSE@@</span>
-<span>How to cite: cancer-spread knowledge graph, version @@VERSION@@, @@CITE_URL@@</span>
-<span>Summarises published sources for education and research; not medical advice.</span>
-</footer>
-<noscript><p>This viewer needs JavaScript.</p></noscript>
-<script id="cs-data" type="application/json">@@DATA@@</script>
-<script>@@VIS_JS@@</script>
-<script>@@APP_JS@@</script>
-</body>
-</html>
-"""  # noqa: E501
-
-_APP_JS = r"""
-(function () {
-  "use strict";
-  var DATA = JSON.parse(document.getElementById("cs-data").textContent);
-  var CFG = DATA.config, INFO = DATA.info;
-  var viewer = window.csViewer = { data: DATA, firstDrawMs: null, stableMs: null, lastExport: null };
-  var container = document.getElementById("cs-network");
-  var nodes = new vis.DataSet(DATA.nodes);
-  var edges = new vis.DataSet(DATA.edges);
-  var network = new vis.Network(container, { nodes: nodes, edges: edges }, CFG.options);
-  viewer.network = network; viewer.nodes = nodes; viewer.edges = edges;
-
-  network.once("afterDrawing", function () {
-    viewer.firstDrawMs = performance.now();
-    if (!CFG.force && !CFG.keepPhysics) viewer.stableMs = viewer.firstDrawMs;
-  });
-  if (CFG.force) {
-    network.once("stabilizationIterationsDone", function () {
-      if (!CFG.keepPhysics) network.setOptions({ physics: { enabled: false } });
-      viewer.stableMs = performance.now();
-    });
-  } else if (CFG.keepPhysics) {
-    network.once("stabilized", function () { viewer.stableMs = performance.now(); });
-  }
-
-  // ---------------------------------------------------------------- helpers
-  function el(tag, attrs) {
-    var e = document.createElement(tag);
-    if (attrs) Object.keys(attrs).forEach(function (k) {
-      if (k === "class") e.className = attrs[k]; else e.setAttribute(k, attrs[k]);
-    });
-    for (var i = 2; i < arguments.length; i++) {
-      var c = arguments[i];
-      if (c === null || c === undefined || c === false) continue;
-      if (Array.isArray(c)) c.forEach(function (x) { if (x) e.appendChild(x instanceof Node ? x : document.createTextNode(String(x))); });
-      else e.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
-    }
-    return e;
-  }
-  function fmt(v) { return v === null || v === undefined ? "" : String(Number(Number(v).toFixed(2))); }
-  function norm(s) { return String(s || "").toLowerCase().replace(/\s+/g, " ").trim(); }
-  function label(id) { var d = INFO.nodes[id]; return d ? d.label : String(id); }
-  function safeLink(url) { return /^https?:\/\//i.test(String(url || "")) ? String(url) : null; }
-  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
-
-  var outE = {}, inE = {};
-  DATA.edges.forEach(function (e) {
-    (outE[e.from] = outE[e.from] || []).push(e.id);
-    (inE[e.to] = inE[e.to] || []).push(e.id);
-  });
-  var baseColour = {};
-  DATA.edges.forEach(function (e) { baseColour[e.id] = e.color ? e.color.color : CFG.colours.edge; });
-
-  // ---------------------------------------------------------------- column headings
-  if (CFG.headers && CFG.headers.length) {
-    network.on("beforeDrawing", function (ctx) {
-      ctx.save();
-      ctx.textAlign = "center";
-      ctx.fillStyle = "#4a4a4a";
-      CFG.headers.forEach(function (h) {
-        if (!h.main && filtering) return;
-        ctx.font = (h.main ? "700 17px " : "italic 600 13px ") + CFG.options.nodes.font.face;
-        ctx.fillText(h.text, h.x, h.y);
-      });
-      ctx.restore();
-    });
-  }
-  function fitView(ids) {
-    var opts = { animation: false, maxZoomLevel: 1.25 };
-    if (ids && ids.length) opts.nodes = ids;
-    network.fit(opts);
-  }
-  if (!CFG.force) fitView();
-
-  // ---------------------------------------------------------------- highlight
-  var dimmed = new Set(), edgeState = {}, hoverId = null, selectedId = null;
-  function highlight(id) {
-    var keep = new Set(), hi = new Set();
-    if (id !== null && id !== undefined && nodes.get(id)) {
-      keep.add(id);
-      network.getConnectedEdges(id).forEach(function (eid) {
-        var e = edges.get(eid);
-        if (!e || e.hidden) return;
-        hi.add(eid); keep.add(e.from); keep.add(e.to);
-      });
-    }
-    var active = keep.size > 0, nu = [], eu = [];
-    nodes.forEach(function (n) {
-      var dim = active && !keep.has(n.id);
-      if (dim === dimmed.has(n.id)) return;
-      if (dim) { dimmed.add(n.id); nu.push({ id: n.id, opacity: 0.22, font: { color: "#b5b5b5" } }); }
-      else { dimmed.delete(n.id); nu.push({ id: n.id, opacity: 1, font: { color: "#111111" } }); }
-    });
-    edges.forEach(function (e) {
-      var want = hi.has(e.id) ? "hi" : active ? "dim" : "base";
-      if ((edgeState[e.id] || "base") === want) return;
-      edgeState[e.id] = want;
-      var d = INFO.edges[e.id];
-      if (want === "hi") {
-        var text = d && d.best_figure !== null && d.best_figure !== undefined ? fmt(d.best_figure) + "%" : "";
-        eu.push({ id: e.id, color: { color: d && d.type === "about" ? "#8E3F6C" : CFG.colours.highlight }, label: text });
-      } else {
-        eu.push({ id: e.id, color: { color: want === "dim" ? CFG.colours.dim : baseColour[e.id] }, label: "" });
-      }
-    });
-    if (nu.length) nodes.update(nu);
-    if (eu.length) edges.update(eu);
-  }
-  viewer.highlight = highlight;
-  network.on("hoverNode", function (p) { hoverId = p.node; highlight(hoverId); });
-  network.on("blurNode", function () { hoverId = null; highlight(selectedId); });
-
-  // ---------------------------------------------------------------- side panel
-  var panel = document.getElementById("cs-panel");
-  function hint() {
-    panel.replaceChildren(
-      el("h2", null, "How to read this"),
-      el("p", null, "Each line joins a primary cancer (left) to a part of the body it spreads to (right)."),
-      el("p", null, "Hover over a cancer or a site to see its links; click it for its definition, names and codes, or click a line for every piece of evidence, with figures and links to the sources."),
-      el("p", { class: "cs-muted" }, plural(countVisible().nodes, "node") + " and " + plural(countVisible().edges, "link") + " shown.")
-    );
-  }
-  function nodeButton(id) {
-    var b = el("button", { type: "button", "data-node": id }, label(id));
-    b.addEventListener("click", function () { selectNode(id); });
-    return b;
-  }
-  function edgeButton(eid, text) {
-    var b = el("button", { type: "button", "data-edge": eid }, text);
-    b.addEventListener("click", function () { selectEdge(eid); });
-    return b;
-  }
-  function linkList(ids, other) {
-    var rows = ids.map(function (eid) { return INFO.edges[eid]; }).filter(function (d) { return d && d.type === "spread"; });
-    var order = ids.filter(function (eid) { return INFO.edges[eid] && INFO.edges[eid].type === "spread"; });
-    order.sort(function (a, b) {
-      var da = INFO.edges[a], db = INFO.edges[b];
-      var fa = da.best_figure === null ? -1 : da.best_figure;
-      var fb = db.best_figure === null ? -1 : db.best_figure;
-      return fb - fa || db.n_sources - da.n_sources || label(da[other]).localeCompare(label(db[other]));
-    });
-    if (!rows.length) return el("p", { class: "cs-muted" }, "None shown.");
-    return el("ul", { class: "cs-list" }, order.map(function (eid) {
-      var d = INFO.edges[eid], bits = [];
-      if (d.best_figure !== null && d.best_figure !== undefined) bits.push(fmt(d.best_figure) + "%");
-      bits.push(plural(d.n_sources, "source"));
-      if (!d.quantitative) bits.push("listed");
-      return el("li", null, nodeButton(d[other]), " ", bits.join(" · "), " ", edgeButton(eid, "evidence"));
-    }));
-  }
-  function showNode(id) {
-    var d = INFO.nodes[id];
-    if (!d) return;
-    var parts = [el("p", { class: "cs-kind" }, d.kind), el("h2", null, d.label)];
-    parts.push(d.definition ? el("p", null, d.definition) : el("p", { class: "cs-muted" }, "No definition recorded."));
-    if (d.synonyms && d.synonyms.length) parts.push(el("h3", null, "Also called"), el("p", null, d.synonyms.join(", ")));
-    if (d.kind === "cancer") {
-      parts.push(el("h3", null, "Spreads to (" + (outE[id] || []).length + ")"), linkList(outE[id] || [], "to"));
-      parts.push(el("p", { class: "cs-muted" }, "% = highest share of patients with distant spread who have the site involved, where a source gives it."));
-    } else if (d.kind === "glossary term") {
-      if (d.about && d.about.length) parts.push(el("h3", null, "About"), el("p", null, d.about.map(function (a) { return nodeButton(a.id); })));
-    } else {
-      parts.push(el("h3", null, "Cancers that spread here (" + (inE[id] || []).filter(function (e) { return INFO.edges[e].type === "spread"; }).length + ")"), linkList(inE[id] || [], "from"));
-    }
-    if (d.parents && d.parents.length) {
-      parts.push(el("h3", null, "Part of"), el("p", null, d.parents.map(function (p) { return INFO.nodes[p.id] ? nodeButton(p.id) : el("span", null, p.label + " "); })));
-    }
-    if (d.codes && d.codes.length) {
-      parts.push(el("h3", null, "Codes"), el("ul", { class: "cs-codes" }, d.codes.map(function (c) {
-        return el("li", null, c.code, c.status && c.status !== "verified" ? " (" + c.status + ")" : "");
-      })));
-    }
-    parts.push(el("p", { class: "cs-muted" }, d.curie || "", " ", el("br"), d.iri));
-    panel.replaceChildren.apply(panel, parts);
-  }
-  function showEdge(eid) {
-    var d = INFO.edges[eid];
-    if (!d) return;
-    if (d.type === "about") {
-      panel.replaceChildren(el("p", { class: "cs-kind" }, "glossary link"), el("h2", null, label(d.from) + " → " + label(d.to)),
-        el("p", null, "The glossary term “" + label(d.from) + "” describes the " + label(d.to) + "."),
-        el("p", null, nodeButton(d.from), " ", nodeButton(d.to)));
-      return;
-    }
-    var parts = [el("p", { class: "cs-kind" }, "spread pattern"), el("h2", null, label(d.from) + " → " + label(d.to))];
-    if (d.best_figure !== null && d.best_figure !== undefined) {
-      parts.push(el("p", null, el("span", { class: "cs-fig" }, "Up to " + fmt(d.best_figure) + "%"), " of patients whose " + label(d.from) + " had spread to distant parts of the body had it in the " + label(d.to) + "."));
-    } else if (d.quantitative) {
-      parts.push(el("p", null, "Sources give figures of other kinds; see below."));
-    } else {
-      parts.push(el("p", null, "Named by sources as a place this cancer spreads to; no figure recorded."));
-    }
-    parts.push(el("p", { class: "cs-muted" }, plural(d.n_sources, "source") + ", " + plural(d.n_evidence, "evidence item") + (d.kinds.length ? " · " + d.kinds.join(", ") : "")));
-    parts.push(el("p", null, nodeButton(d.from), " ", nodeButton(d.to)));
-    parts.push(el("h3", null, "Evidence"));
-    d.evidence.forEach(function (ev) {
-      var hasFig = ev.value !== null && ev.value !== undefined;
-      var head = el("p", null, el("strong", null, ev.kind || "evidence"));
-      if (hasFig) head.appendChild(el("span", { class: "cs-fig" }, " — " + fmt(ev.value) + (ev.unit === "percent" ? "%" : (ev.unit ? " " + ev.unit : ""))));
-      var box = el("div", { class: "cs-ev" + (hasFig ? " cs-quant" : "") }, head);
-      if (ev.measure) box.appendChild(el("p", null, "Measure: " + ev.measure));
-      if (ev.count !== null && ev.count !== undefined && ev.denominator !== null && ev.denominator !== undefined) box.appendChild(el("p", null, ev.count + " of " + ev.denominator + " patients"));
-      else if (ev.denominator !== null && ev.denominator !== undefined) box.appendChild(el("p", null, "Out of " + ev.denominator));
-      else if (ev.count !== null && ev.count !== undefined) box.appendChild(el("p", null, "Count: " + ev.count));
-      if (ev.population) box.appendChild(el("p", null, "Population: " + ev.population));
-      if (ev.timing) box.appendChild(el("p", null, "Timing: " + ev.timing));
-      if (ev.note) box.appendChild(el("p", { class: "cs-note" }, ev.note));
-      var src = el("p", null, "Source: ");
-      var source = DATA.sources[ev.src] || {};
-      var name = source.title || source.short || "unnamed source";
-      var href = safeLink(source.link);
-      if (href) src.appendChild(el("a", { href: href, target: "_blank", rel: "noopener noreferrer" }, name));
-      else src.appendChild(el("span", null, name));
-      var who = [source.short, source.publisher].filter(Boolean).join(", ");
-      if (who) src.appendChild(document.createTextNode(" (" + who + ")"));
-      box.appendChild(src);
-      parts.push(box);
-    });
-    panel.replaceChildren.apply(panel, parts);
-  }
-  function selectNode(id) {
-    if (!nodes.get(id)) return;
-    network.selectNodes([id], false);
-    selectedId = id;
-    showNode(id);
-    highlight(hoverId !== null ? hoverId : selectedId);
-  }
-  function selectEdge(eid) {
-    if (!edges.get(eid)) return;
-    network.setSelection({ nodes: [], edges: [eid] }, { unselectAll: true, highlightEdges: false });
-    selectedId = null;
-    showEdge(eid);
-    highlight(hoverId);
-  }
-  viewer.selectNode = selectNode; viewer.selectEdge = selectEdge;
-  network.on("click", function (p) {
-    if (p.nodes.length) { selectedId = p.nodes[0]; showNode(selectedId); }
-    else if (p.edges.length) { selectedId = null; showEdge(p.edges[0]); }
-    else { selectedId = null; hint(); }
-    highlight(hoverId !== null ? hoverId : selectedId);
-  });
-
-  // ---------------------------------------------------------------- search and filters
-  var search = document.getElementById("cs-search");
-  var fC = document.getElementById("cs-f-cancers"), fS = document.getElementById("cs-f-sites");
-  var fSrc = document.getElementById("cs-f-sources"), fK = document.getElementById("cs-f-kinds");
-  var fMin = document.getElementById("cs-f-min"), fMinOut = document.getElementById("cs-f-min-out");
-  var status = document.getElementById("cs-status");
-  var filtering = false;
-  function fill(select, items) {
-    items.forEach(function (it) { select.appendChild(el("option", { value: it.id }, it.label)); });
-  }
-  fill(fC, DATA.lists.cancers); fill(fS, DATA.lists.sites);
-  fill(fSrc, DATA.lists.sources.map(function (s) { return { id: s, label: s }; }));
-  var kindBoxes = DATA.lists.kinds.map(function (k) {
-    var box = el("input", { type: "checkbox", value: k });
-    box.checked = true;
-    fK.appendChild(el("label", null, box, " " + k));
-    return box;
-  });
-  var names = document.getElementById("cs-names"), seenNames = new Set();
-  DATA.nodes.forEach(function (n) {
-    var d = INFO.nodes[n.id];
-    [d.label].concat(d.synonyms || []).forEach(function (s) {
-      if (seenNames.has(s)) return;
-      seenNames.add(s); names.appendChild(el("option", { value: s }));
-    });
-  });
-  function selected(select) {
-    var out = [];
-    for (var i = 0; i < select.options.length; i++) if (select.options[i].selected) out.push(select.options[i].value);
-    return out;
-  }
-  function setSelected(select, values) {
-    var want = new Set(values || []);
-    for (var i = 0; i < select.options.length; i++) select.options[i].selected = want.has(select.options[i].value);
-  }
-  function matches(id, q) {
-    var d = INFO.nodes[id];
-    if (!d) return false;
-    if (norm(d.label).indexOf(q) >= 0) return true;
-    if ((d.synonyms || []).some(function (s) { return norm(s).indexOf(q) >= 0; })) return true;
-    return norm(d.curie) === q || (d.codes || []).some(function (c) { return norm(c.code) === q || norm(c.code).split(":").pop() === q; });
-  }
-  function countVisible() {
-    var n = 0, e = 0;
-    nodes.forEach(function (x) { if (!x.hidden) n++; });
-    edges.forEach(function (x) { if (!x.hidden) e++; });
-    return { nodes: n, edges: e };
-  }
-  viewer.countVisible = countVisible;
-  function apply(refit) {
-    var q = norm(search.value);
-    var cs = new Set(selected(fC)), ss = new Set(selected(fS)), srcs = new Set(selected(fSrc));
-    var kinds = new Set(kindBoxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }));
-    var allKinds = kinds.size === kindBoxes.length;
-    var min = Number(fMin.value) || 0;
-    fMinOut.textContent = String(min);
-    filtering = Boolean(q || cs.size || ss.size || srcs.size || !allKinds || min > 0);
-    var hits = null;
-    if (q) { hits = new Set(); DATA.nodes.forEach(function (n) { if (matches(n.id, q)) hits.add(n.id); }); }
-    var showN = new Set(), edgeVis = {};
-    DATA.edges.forEach(function (e) {
-      var d = INFO.edges[e.id];
-      if (d.type !== "spread") return;
-      var ok = (!cs.size || cs.has(d.from)) && (!ss.size || ss.has(d.to));
-      if (ok && (!allKinds || srcs.size)) {
-        ok = d.evidence.some(function (ev) { return (allKinds || kinds.has(ev.kind)) && (!srcs.size || srcs.has(DATA.sources[ev.src].key)); });
-      }
-      if (ok && min > 0) ok = d.best_figure !== null && d.best_figure !== undefined && d.best_figure >= min;
-      if (ok && hits) ok = hits.has(d.from) || hits.has(d.to);
-      edgeVis[e.id] = ok;
-      if (ok) { showN.add(d.from); showN.add(d.to); }
-    });
-    if (hits) hits.forEach(function (id) { if (INFO.nodes[id].kind !== "glossary term" || !filtering) showN.add(id); });
-    cs.forEach(function (id) { showN.add(id); });
-    ss.forEach(function (id) { showN.add(id); });
-    DATA.edges.forEach(function (e) {
-      var d = INFO.edges[e.id];
-      if (d.type !== "about") return;
-      edgeVis[e.id] = !filtering || showN.has(d.to) || (hits && hits.has(d.from));
-      if (edgeVis[e.id] && filtering) { showN.add(d.from); showN.add(d.to); }
-    });
-    var nu = [], eu = [];
-    nodes.forEach(function (n) {
-      var hide = filtering && !showN.has(n.id);
-      if (Boolean(n.hidden) !== hide) nu.push({ id: n.id, hidden: hide });
-    });
-    edges.forEach(function (e) {
-      var hide = !edgeVis[e.id];
-      if (Boolean(e.hidden) !== hide) eu.push({ id: e.id, hidden: hide });
-    });
-    if (nu.length) nodes.update(nu);
-    if (eu.length) edges.update(eu);
-    var c = countVisible();
-    status.textContent = plural(c.nodes, "node") + ", " + plural(c.edges, "link") + (filtering ? " (filtered)" : "");
-    if (selectedId !== null && nodes.get(selectedId) && nodes.get(selectedId).hidden) { selectedId = null; network.unselectAll(); }
-    highlight(hoverId !== null ? hoverId : selectedId);
-    if (refit) {
-      var ids = []; nodes.forEach(function (n) { if (!n.hidden) ids.push(n.id); });
-      fitView(filtering ? ids : null);
-    }
-    return c;
-  }
-  viewer.apply = apply;
-  function firstHit() {
-    var q = norm(search.value);
-    if (!q) return null;
-    var best = null, rank = 9;
-    DATA.nodes.forEach(function (n) {
-      var d = INFO.nodes[n.id], r = 9;
-      if (norm(d.label) === q) r = 0;
-      else if ((d.synonyms || []).some(function (s) { return norm(s) === q; })) r = 1;
-      else if (matches(n.id, q)) r = d.kind === "cancer" ? 2 : 3;
-      if (r < rank) { rank = r; best = n.id; }
-    });
-    return best;
-  }
-  search.addEventListener("input", function () {
-    apply(true);
-    var id = firstHit();
-    if (id !== null && INFO.nodes[id] && search.value.trim().length >= 3) { selectNode(id); }
-  });
-  search.addEventListener("keydown", function (ev) {
-    if (ev.key === "Enter") { var id = firstHit(); if (id !== null) selectNode(id); }
-    if (ev.key === "Escape") { search.value = ""; apply(true); }
-  });
-  [fC, fS, fSrc, fMin].forEach(function (x) { x.addEventListener("input", function () { apply(true); }); x.addEventListener("change", function () { apply(true); }); });
-  kindBoxes.forEach(function (b) { b.addEventListener("change", function () { apply(true); }); });
-  document.getElementById("cs-reset").addEventListener("click", function () {
-    search.value = ""; setSelected(fC, []); setSelected(fS, []); setSelected(fSrc, []);
-    kindBoxes.forEach(function (b) { b.checked = true; }); fMin.value = "0";
-    selectedId = null; network.unselectAll(); apply(true); hint();
-  });
-
-  // ---------------------------------------------------------------- PNG export
-  function exportPng() {
-    var src = container.querySelector("canvas");
-    var c = document.createElement("canvas");
-    c.width = src.width; c.height = src.height;
-    var ctx = c.getContext("2d");
-    ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, c.width, c.height);
-    ctx.drawImage(src, 0, 0);
-    ctx.fillStyle = "#555555"; ctx.font = "12px " + CFG.options.nodes.font.face;
-    ctx.fillText(DATA.title + " · cancer-spread " + DATA.version + " · CC BY 4.0", 8, c.height - 8);
-    var url = c.toDataURL("image/png");
-    viewer.lastExport = url;
-    return url;
-  }
-  viewer.exportPng = exportPng;
-  document.getElementById("cs-export").addEventListener("click", function () {
-    var url = exportPng();
-    var a = el("a", { href: url, download: "cancer-spread.png" });
-    document.body.appendChild(a); a.click(); a.remove();
-  });
-
-  // ---------------------------------------------------------------- glossary list
-  var gl = document.getElementById("cs-glossary-list");
-  if (gl) {
-    DATA.glossary.forEach(function (t) {
-      var dt = el("dt", null, el("strong", null, t.label));
-      if (INFO.nodes[t.id]) { dt.appendChild(document.createTextNode(" ")); dt.appendChild(nodeButton(t.id)); }
-      gl.appendChild(dt);
-      gl.appendChild(el("dd", null, t.definition, t.synonyms.length ? el("span", { class: "cs-muted" }, " Also: " + t.synonyms.join(", ")) : null));
-    });
-  }
-
-  // ---------------------------------------------------------------- presets
-  var P = DATA.presets || {};
-  setSelected(fC, P.cancers); setSelected(fS, P.sites); setSelected(fSrc, P.sources);
-  if (P.kinds && P.kinds.length) { var want = new Set(P.kinds); kindBoxes.forEach(function (b) { b.checked = want.has(b.value); }); }
-  fMin.value = String(P.min_figure || 0);
-  apply(Boolean(P.cancers && P.cancers.length || P.sites && P.sites.length || P.sources && P.sources.length || P.kinds && P.kinds.length || P.min_figure));
-  hint();
-  if (DATA.select && nodes.get(DATA.select) && !nodes.get(DATA.select).hidden) selectNode(DATA.select);
-})();
-"""  # noqa: E501
 
 
 def render_html(
@@ -1512,22 +972,23 @@ def render_html(
         "VERSION": version,
         "LICENSE": _html.escape(_LICENSE),
         "CITE_URL": _html.escape(_CITE_URL),
-        "LEGEND": _LEGEND.replace("{glossary_item}", glossary_item),
+        "LEGEND": _asset("legend.html").replace("{glossary_item}", glossary_item),
         "GLOSSARY": glossary_block,
-        "CSS": _CSS,
+        "CSS": _asset("viewer.css"),
         "VIS_CSS": css,
         "DATA": _script_json(data),
         "VIS_JS": js,
-        "APP_JS": _APP_JS,
+        "LIB_JS": _asset("lib.js"),
+        "APP_JS": _asset("viewer.js"),
     }
     # One pass over the template: text put in is never scanned for placeholders again.
-    return re.sub(r"@@([A-Z_]+)@@", lambda m: values[m.group(1)], _TEMPLATE)
+    return re.sub(r"@@([A-Z_]+)@@", lambda m: values[m.group(1)], _asset("page.html"))
 
 
 def write_html(path: str | os.PathLike[str], graph: Any = None, **options: Any) -> Path:
     """Write the viewer to ``path`` (atomically: a temporary file, then a rename) and return
     the path. Takes the options of :func:`render_html`; writes nothing else."""
-    from .turtle import write_atomic
+    from .files import write_atomic
 
     text = render_html(graph, **options)
     target = Path(path)
@@ -1552,7 +1013,7 @@ class ViewerHTML:
         )
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        from .turtle import write_atomic
+        from .files import write_atomic
 
         write_atomic(Path(path), self.html)
         return Path(path)

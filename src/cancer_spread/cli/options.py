@@ -1,6 +1,6 @@
-"""What every ``cancer-spread`` command shares: error handling, common options, running a
-named query. ``cli.py`` and the topic modules (``cli_analyse``, ``cli_ingest``, ``cli_serve``)
-import from here, never from each other.
+"""What every ``cancer-spread`` command shares: error handling, common options (declared once,
+here), running a named query. The command modules of this package import from here, never from
+each other.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from .errors import CancerSpreadError, InputError
+from ..errors import CancerSpreadError, InputError
 
 __all__ = [
     "CONTEXT",
@@ -121,12 +121,19 @@ def store_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def open_ctx_graph(ctx: click.Context, extra: tuple[Path, ...]) -> Any:
-    """The merged graph on the engine chosen with --store (default: $CANCER_SPREAD_STORE or
-    oxigraph)."""
-    from .api import open_graph
+    """The engine the options chose (:func:`cancer_spread.engine.open_engine`): the merged graph
+    on --store (default: $CANCER_SPREAD_STORE or oxigraph), or the store at --endpoint."""
+    from ..engine import open_engine
 
-    # The group and its commands share one ctx.obj dict (--root, --store and --store-path).
-    return open_graph(ctx.obj.get("store"), ctx.obj.get("root"), extra=list(extra), path=ctx.obj.get("store_path"))
+    # The group and its commands share one ctx.obj dict (--root, --store, --store-path, --endpoint).
+    return open_engine(
+        ctx.obj.get("store"),
+        ctx.obj.get("root"),
+        extra=list(extra),
+        path=ctx.obj.get("store_path"),
+        endpoint=ctx.obj.get("endpoint"),
+        default_graph=ctx.obj.get("graph_iri"),
+    )
 
 
 def row_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -151,7 +158,7 @@ def row_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def load_ctx_graph(ctx: click.Context, extra: tuple[Path, ...]) -> Any:
-    from .load import load_graph
+    from ..load import load_graph
 
     return load_graph(ctx.obj.get("root"), extra=list(extra))
 
@@ -161,17 +168,21 @@ def print_rows(results: Any, fmt: str) -> None:
 
 
 def run_named(
-    ctx: click.Context, name: str, params: dict[str, Any], fmt: str, timeout: float | None, extra: tuple[Path, ...]
-) -> None:
+    ctx: click.Context,
+    name: str,
+    params: dict[str, Any],
+    fmt: str,
+    timeout: float | None,
+    extra: tuple[Path, ...],
+    graph: Any = None,
+) -> Any:
+    """Run the named query, print its rows in ``fmt`` and return them (with the engine names were
+    resolved on, ``graph`` if given)."""
+    from ..api import run_query
+
     values = {k: v for k, v in params.items() if v is not None}
-    graph = open_ctx_graph(ctx, extra)  # names are resolved here, also for --endpoint
-    endpoint = ctx.obj.get("endpoint")
-    if endpoint:
-        from .remote import run_query as run_remote
-
-        results = run_remote(name, endpoint, graph, default_graph=ctx.obj.get("graph_iri"), timeout=timeout, **values)
-    else:
-        from .api import run_query
-
-        results = run_query(name, graph, timeout=timeout, **values)
+    if graph is None:
+        graph = open_ctx_graph(ctx, extra)  # names are resolved on the local graph, also for --endpoint
+    results = run_query(name, graph, timeout=timeout, **values)
     print_rows(results, fmt)
+    return results

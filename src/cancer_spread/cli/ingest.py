@@ -12,9 +12,9 @@ from typing import Any
 
 import click
 
-from .clikit import CONTEXT, graph_options, handle_errors
+from .options import CONTEXT, graph_options, handle_errors
 
-__all__ = ["COMMANDS", "ingest"]
+__all__ = ["ingest"]
 
 TIMING_CHOICES = ["at-diagnosis", "disease-course", "at-autopsy", "unspecified"]
 _DELIMITERS = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
@@ -124,7 +124,7 @@ def cbioportal(ctx: click.Context, file: Path, count: str, denominator: str, **o
           --url https://www.cbioportal.org/study/summary?id=msk_met_2021 --pmid 35120664 \\
           --citation "Nguyen B, et al. Cell 2022" --license https://creativecommons.org/licenses/by-nc-nd/4.0/
     """
-    from .ingest import ingest_cbioportal
+    from ..ingest import ingest_cbioportal
 
     def run(cohort: Any, graph: Any, progress: Any) -> Any:
         return ingest_cbioportal(
@@ -185,8 +185,8 @@ def table(
       cancer-spread ingest table sites.csv --patient id --cancer tumour --site site \\
           --short-name "My cohort" --publisher "My hospital" --url https://example.org/data
     """
-    from .errors import InputError
-    from .ingest import ingest_table
+    from ..errors import InputError
+    from ..ingest import ingest_table
 
     if delimiter is not None:
         delimiter = _DELIMITERS.get(delimiter.casefold(), delimiter)
@@ -216,9 +216,9 @@ def table(
 
 
 def _run(ctx: click.Context, file: Path, opts: dict[str, Any], run: Callable[..., Any]) -> None:
-    from .ingest import CohortInfo, _NothingToWrite
-    from .load import load_graph
-    from .turtle import write_atomic
+    from ..files import write_atomic
+    from ..ingest import CohortInfo, _NothingToWrite
+    from ..load import load_graph
 
     when = opts["ingest_date"]
     cohort = CohortInfo(
@@ -288,7 +288,7 @@ def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> None:
 
 def _report(result: Any) -> None:
     """What was read, used, skipped and left unmapped, on stderr."""
-    from .namespaces import curie
+    from ..namespaces import curie
 
     parts = [f"read {result.rows_read} rows of {result.path.name} ({result.input_format})", f"used {result.rows_used}"]
     if result.rows_skipped:
@@ -314,6 +314,3 @@ def _report(result: Any) -> None:
             for (role, value, iri), n in sorted(result.mapped_by_name.items(), key=lambda kv: (-kv[1], kv[0]))
         ]
         _table(rows, ("what", "value", "to", "rows"))
-
-
-COMMANDS = [ingest]

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 
-from .clikit import CONTEXT, InputError, graph_options, handle_errors, load_ctx_graph
+from .options import CONTEXT, InputError, graph_options, handle_errors, load_ctx_graph
 
-__all__ = ["COMMANDS", "analyse", "plot"]
+__all__ = ["analyse", "plot"]
 
 #: Measure names, in the order `analyse` prints them (kept here so --help needs no networkx).
 MEASURE_NAMES = ("destinations", "breadth", "similarity", "communities", "profile")
@@ -26,7 +26,7 @@ _SIMILARITY_PREVIEW = 20
 def _plotting():  # type: ignore[no-untyped-def]
     """The plotting module, or a clear error when matplotlib is missing."""
     try:
-        from . import plot as plotting
+        from .. import plot as plotting
     except ModuleNotFoundError as err:
         if (err.name or "").split(".")[0] != "matplotlib":
             raise
@@ -88,8 +88,8 @@ def analyse(ctx: click.Context, measure: str | None, cancer: str | None, fmt: st
         )
     if measure == "profile" and cancer is None:
         raise InputError("the profile measure needs a cancer", hint="add --cancer NAME, e.g. --cancer breast")
-    from .analyse import MEASURES, run_measure
-    from .network import spread_network
+    from ..analyse import MEASURES, run_measure
+    from ..network import spread_network
 
     graph = load_ctx_graph(ctx, extra)
     network = spread_network(graph)
@@ -176,4 +176,3 @@ def profile(ctx: click.Context, cancer: str, output: Path, dpi: int, extra: tupl
 
 
 #: The commands this module adds to ``cancer-spread``.
-COMMANDS = [analyse, plot]

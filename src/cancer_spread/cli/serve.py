@@ -11,9 +11,9 @@ from pathlib import Path
 
 import click
 
-from .clikit import CONTEXT, graph_options, handle_errors, load_ctx_graph
+from .options import CONTEXT, graph_options, handle_errors, load_ctx_graph
 
-__all__ = ["COMMANDS", "push", "serve"]
+__all__ = ["push", "serve"]
 
 
 @click.command(context_settings=CONTEXT)
@@ -75,9 +75,9 @@ def serve(
     try:
         import uvicorn
 
-        from .serve import make_app
+        from ..serve import make_app
     except ImportError as err:
-        from .errors import InputError
+        from ..errors import InputError
 
         raise InputError(f"serve needs {err.name}", hint="pip install 'cancer-spread[serve]'") from None
     app = make_app(
@@ -122,11 +122,8 @@ def push(
       cancer-spread push --endpoint http://localhost:7878/store
       cancer-spread sites breast --endpoint http://localhost:7878/query
     """
-    from .remote import push as push_graph
+    from ..remote import push as push_graph
 
     n = push_graph(load_ctx_graph(ctx, extra), endpoint, graph_iri=graph_iri, timeout=timeout)
     where = f"graph <{graph_iri}>" if graph_iri else "the default graph"
     click.echo(f"pushed {n} triples to {where} of {endpoint}")
-
-
-COMMANDS = [serve, push]

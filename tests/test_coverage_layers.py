@@ -1,0 +1,305 @@
+"""The pan-cancer evidence layers (``graph/evidence/``), read through the public API.
+
+Each layer is one study that reports a figure for many cancers or many sites with one measure,
+so that sites can be compared on equal terms. These tests ask, per study, which cancers it covers
+and what it says for one cancer and site, and check that the figures of every layer carry what
+makes them comparable (measure, unit, population, timing, locator) and add up.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from cancer_spread import run_query, sparql
+
+PREFIXES = """
+PREFIX cs: <https://w3id.org/cancer-spread/vocab/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX source: <https://w3id.org/cancer-spread/source/>
+"""
+
+# The studies whose items live in graph/evidence/ (some also have items in graph/cancers/).
+LAYER_SOURCES = (
+    "am-j-cancer-res-2020-liver",
+    "arch-gynecol-obstet-2023-cervix",
+    "bubendorf-2000",
+    "cagney-2017",
+    "habbous-2020",
+    "ijcd-2019-colorectal-bone",
+    "jco-abstract-e17109-endometrial",
+    "jgs-2019-colorectal-brain-bone",
+    "jiang-2020",
+    "engstrand-2018",
+    "kaplan-2016",
+    "liang-2021",
+    "martin-2017",
+    "myint-2021",
+    "savci-heijink-2015",
+    "singh-2020",
+    "van-gestel-2014",
+    "xu-2020",
+    "zhang-j-2023",
+    "zhang-y-2018",
+)
+
+
+@pytest.fixture(scope="module")
+def graph(engine_graph):
+    # Every question is asked of both embedded engines.
+    return engine_graph
+
+
+def covered(graph, source: str, site: str | None = None) -> set[str]:
+    """Local names of the cancers with an evidence item from ``source`` (at ``site``)."""
+    site_filter = f"; cs:site <https://w3id.org/cancer-spread/site/{site}>" if site else ""
+    rows = sparql(
+        PREFIXES
+        + f"""
+        SELECT DISTINCT ?cancer WHERE {{
+          ?p cs:primaryCancer ?cancer ; cs:evidence ?e {site_filter} .
+          ?e dcterms:source source:{source} .
+        }}""",
+        graph,
+    )
+    return {r["cancer"].rsplit("/", 1)[1] for r in rows}
+
+
+def figures(graph, cancer: str, site: str, short_name: str) -> list[dict]:
+    """The evidence rows for ``cancer`` at ``site`` from the source called ``short_name``."""
+    rows = run_query("evidence", graph, cancer=cancer, site=site)
+    return [r for r in rows if r["source"] == short_name]
+
+
+# ------------------------------------------------------------------ per study
+
+
+def test_liver_2020_gives_the_share_of_liver_metastases_from_each_primary(graph) -> None:
+    assert covered(graph, "am-j-cancer-res-2020-liver") == {"colorectal", "lung", "pancreas"}
+    rows = figures(graph, "lung", "liver", "Am J Cancer Res 2020")
+    by_measure = {r["measure"]: r for r in rows}
+    # The same study answers both questions: how often lung cancer reaches the liver, and how
+    # often a liver metastasis comes from the lung.
+    assert by_measure["share of all patients with the site involved"]["value"] == Decimal("12.68")
+    reverse = by_measure["share of metastases at the site that came from this primary"]
+    assert reverse["value"] == Decimal("25.58")
+    assert reverse["denominator"] == 105329
+    assert reverse["timing"] == "at diagnosis"
+
+
+def test_liang_2021_covers_bone_sarcoma_pancreas_bowel_and_kidney_at_the_lung(graph) -> None:
+    assert covered(graph, "liang-2021", "lung") == {"bone-sarcoma", "pancreas", "colorectal", "kidney"}
+    [row] = figures(graph, "bone sarcoma", "lung", "Liang 2021")
+    assert row["value"] == Decimal("11.91")
+    assert row["measure"] == "share of all patients with the site involved"
+    assert row["timing"] == "at diagnosis"
+    [row] = figures(graph, "kidney cancer", "lung", "Liang 2021")
+    assert row["measure"] == "share of metastases at the site that came from this primary"
+    assert row["denominator"] == 47537
+
+
+def test_bubendorf_2000_gives_five_sites_of_prostate_cancer_at_autopsy(graph) -> None:
+    assert covered(graph, "bubendorf-2000") == {"prostate"}
+    rows = run_query("metastatic-sites", graph, cancer="prostate", source="Bubendorf")
+    assert [r["siteLabel"] for r in rows] == ["bone", "lung", "liver", "pleura", "adrenal gland"]
+    [pleura] = figures(graph, "prostate", "pleura", "Bubendorf 2000")
+    assert pleura["value"] == Decimal("21.0")
+    assert pleura["timing"] == "at autopsy"
+    assert pleura["kind"] == "autopsy series"
+
+
+def test_van_gestel_2014_counts_later_spread_of_bowel_cancer(graph) -> None:
+    assert covered(graph, "van-gestel-2014") == {"colorectal"}
+    [row] = figures(graph, "bowel cancer", "peritoneum", "van Gestel 2014")
+    assert row["value"] == Decimal("19.0")
+    assert row["denominator"] == 1042
+    assert row["timing"] == "over the course of the disease"
+    assert row["measure"] == "share of patients with distant spread who have the site involved"
+
+
+def test_cagney_2017_covers_the_lung_cancer_types_melanoma_and_kidney(graph) -> None:
+    assert {"nsclc", "sclc", "melanoma", "kidney"} <= covered(graph, "cagney-2017", "brain")
+    values = sorted(r["value"] for r in figures(graph, "nsclc", "brain", "Cagney 2017"))
+    # Adenocarcinoma, NSCLC not otherwise specified, squamous cell and bronchioloalveolar.
+    assert values == [Decimal("15.5"), Decimal("15.9"), Decimal("25.6"), Decimal("26.8")]
+
+
+def test_kaplan_2016_gives_four_sites_of_relapse_for_luminal_b_breast_cancer(graph) -> None:
+    rows = {r["siteLabel"]: r for r in run_query("metastatic-sites", graph, cancer="breast", source="Kaplan")}
+    assert set(rows) == {"bone", "liver", "lung", "brain"}
+    [brain] = figures(graph, "breast", "brain", "Kaplan 2016")
+    assert brain["value"] == Decimal("15.1")
+    assert brain["denominator"] == 471
+    assert "luminal B" in brain["population"]
+    assert brain["timing"] == "over the course of the disease"
+
+
+def test_singh_2020_gives_the_primaries_of_brain_metastases_at_diagnosis(graph) -> None:
+    assert covered(graph, "singh-2020") == {"lung", "melanoma", "breast", "kidney"}
+    [row] = figures(graph, "lung", "brain", "Singh 2020")
+    assert row["value"] == Decimal("80.0")
+    assert row["measure"] == "share of metastases at the site that came from this primary"
+    assert row["denominator"] == 42047
+
+
+def test_habbous_2020_counts_brain_metastases_over_the_disease_course(graph) -> None:
+    assert covered(graph, "habbous-2020") == {"lung", "breast", "melanoma"}
+    [row] = figures(graph, "breast", "brain", "Habbous 2020")
+    assert row["value"] == Decimal("11.0")
+    assert row["timing"] == "over the course of the disease"
+
+
+def test_zhang_2023_and_jiang_2020_give_bone_metastases_at_diagnosis(graph) -> None:
+    assert covered(graph, "zhang-j-2023") == {"lung", "liver", "kidney", "nasopharyngeal"}
+    [row] = figures(graph, "liver cancer", "bone", "Zhang 2023")
+    assert row["value"] == Decimal("6.63")
+    assert row["measure"] == "share of all patients with the site involved"
+    assert covered(graph, "jiang-2020") == {"breast", "prostate"}
+    [row] = figures(graph, "prostate", "bone", "Jiang 2020")
+    assert row["value"] == Decimal("89.60")
+    assert row["measure"] == "share of patients with distant spread who have the site involved"
+
+
+def test_two_seer_periods_agree_on_bone_spread_of_metastatic_prostate_cancer(graph) -> None:
+    # Huang 2020 (2010-2016) and Jiang 2020 (2010-2013) count the same thing in overlapping years
+    # of the same registry; their figures should be close.
+    huang = figures(graph, "prostate", "bone", "Huang 2020")
+    jiang = figures(graph, "prostate", "bone", "Jiang 2020")
+    [h] = [r for r in huang if r["measure"].startswith("share of patients with distant spread")]
+    [j] = jiang
+    assert abs(h["value"] - j["value"]) < 2
+
+
+def test_savci_heijink_2015_gives_three_sites_of_metastatic_breast_cancer(graph) -> None:
+    rows = {r["siteLabel"]: r for r in run_query("metastatic-sites", graph, cancer="breast", source="Savci-Heijink")}
+    assert set(rows) == {"bone", "liver", "lung"}
+    [bone] = figures(graph, "breast", "bone", "Savci-Heijink 2015")
+    assert (bone["value"], bone["denominator"]) == (Decimal("70.6"), 263)
+
+
+def test_myint_2021_shows_brain_spread_of_prostate_cancer_is_rare(graph) -> None:
+    # A figure that a site is rare matters as much as a common one: prostate cancer reaches the
+    # brain, but it ranks last among the prostate sites that carry a comparable figure.
+    [row] = figures(graph, "prostate", "brain", "Myint 2021")
+    assert (row["count"], row["denominator"], row["value"]) == (187, 14753, Decimal("1.27"))
+    ranked = [r for r in run_query("metastatic-sites", graph, cancer="prostate") if r["bestFigure"] is not None]
+    assert ranked[-1]["siteLabel"] == "brain"
+    assert ranked[0]["siteLabel"] == "bone"
+
+
+def test_engstrand_2018_counts_liver_spread_among_all_bowel_cancers(graph) -> None:
+    [row] = figures(graph, "bowel cancer", "liver", "Engstrand 2018")
+    assert (row["count"], row["denominator"]) == (272, 1026)
+    assert row["measure"] == "share of all patients with the site involved"
+
+
+def test_martin_2017_gives_brain_spread_of_breast_cancer_at_diagnosis(graph) -> None:
+    rows = {r["measure"]: r for r in figures(graph, "breast", "brain", "Martin 2017")}
+    everyone = rows["share of all patients with the site involved"]
+    assert (everyone["count"], everyone["denominator"], everyone["value"]) == (968, 238726, Decimal("0.41"))
+    assert rows["share of patients with distant spread who have the site involved"]["value"] == Decimal("7.56")
+
+
+@pytest.mark.parametrize(
+    ("cancer", "source", "sites", "patients"),
+    [
+        ("testicular cancer", "Xu 2020", ["lung", "distant lymph nodes", "liver", "bone", "brain"], 1661),
+        ("cervical cancer", "Arch Gynecol Obstet 2023", ["lung", "bone", "liver", "brain"], 1772),
+    ],
+)
+def test_cancers_that_had_no_figure_get_a_ranked_layer(graph, cancer, source, sites, patients) -> None:
+    rows = run_query("metastatic-sites", graph, cancer=cancer, source=source)
+    # The study's own order, strongest first, is the order the graph ranks them in.
+    assert [r["siteLabel"] for r in rows] == sites
+    for site in sites:
+        [row] = figures(graph, cancer, site, source)
+        assert row["denominator"] == patients, site
+
+
+def test_womb_cancer_sites_at_diagnosis_among_all_patients(graph) -> None:
+    assert covered(graph, "jco-abstract-e17109-endometrial") == {"womb"}
+    [brain] = figures(graph, "womb cancer", "brain", "JCO meeting abstract e17109")
+    assert (brain["count"], brain["denominator"]) == (133, 73328)
+    [lung] = figures(graph, "womb cancer", "lung", "JCO meeting abstract e17109")
+    assert lung["value"] > brain["value"]
+
+
+@pytest.mark.parametrize(
+    ("cancer", "source", "value"),
+    [("bowel cancer", "van Gestel 2014", "22.0"), ("testicular cancer", "Xu 2020", "36.2")],
+)
+def test_spread_to_distant_lymph_nodes_has_its_own_figure(graph, cancer, source, value) -> None:
+    # Distant nodes are a site of their own, narrower than lymph nodes in general: asking about
+    # lymph nodes finds the figure through the site hierarchy.
+    [row] = figures(graph, cancer, "distant lymph nodes", source)
+    assert row["value"] == Decimal(value)
+    assert row in figures(graph, cancer, "lymph nodes", source)
+
+
+def test_rare_bowel_cancer_sites_carry_figures(graph) -> None:
+    [brain] = figures(graph, "bowel cancer", "brain", "J Gastrointest Surg 2019")
+    assert brain["value"] == Decimal("1.38")
+    bone = {r["source"]: r for r in run_query("evidence", graph, cancer="bowel cancer", site="bone") if r["value"]}
+    assert bone["Int J Colorectal Dis 2019"]["count"] == 2557
+    assert bone["J Gastrointest Surg 2019"]["value"] == Decimal("6.12")
+
+
+# ------------------------------------------------------------------ every layer
+
+
+def layer_items(graph) -> list[dict]:
+    values = " ".join(f"source:{s}" for s in LAYER_SOURCES)
+    return list(
+        sparql(
+            PREFIXES
+            + f"""
+            SELECT ?e ?src ?site ?measure ?value ?unit ?population ?timing ?locator ?den ?count WHERE {{
+              VALUES ?src {{ {values} }}
+              ?p cs:site ?site ; cs:evidence ?e .
+              ?e dcterms:source ?src .
+              OPTIONAL {{ ?e cs:measure ?measure }} OPTIONAL {{ ?e cs:value ?value }}
+              OPTIONAL {{ ?e cs:unit ?unit }} OPTIONAL {{ ?e cs:population ?population }}
+              OPTIONAL {{ ?e cs:timing ?timing }} OPTIONAL {{ ?e cs:locator ?locator }}
+              OPTIONAL {{ ?e cs:denominator ?den }} OPTIONAL {{ ?e cs:count ?count }}
+            }}""",
+            graph,
+        )
+    )
+
+
+def test_every_layer_item_is_a_comparable_figure(graph) -> None:
+    items = layer_items(graph)
+    assert len(items) >= 68
+    for item in items:
+        missing = [k for k in ("measure", "value", "unit", "population", "timing", "locator") if item[k] is None]
+        assert not missing, (item["e"], missing)
+        assert item["unit"] == "percent"
+        if item["count"] is not None and item["den"] is not None:
+            # Where a study gives both counts, the percentage is their ratio (to its rounding).
+            assert item["count"] <= item["den"], item["e"]
+            assert abs(Decimal(100 * item["count"]) / item["den"] - item["value"]) < Decimal("0.05"), item["e"]
+
+
+def test_shares_of_one_sites_metastases_never_exceed_the_whole(graph) -> None:
+    # For one study and one site, the shares of that site's metastases coming from each primary
+    # are parts of one whole: they can never add up to more than 100%.
+    totals: dict[tuple[str, str], Decimal] = {}
+    for item in layer_items(graph):
+        if item["measure"].endswith("/site-metastases-from-primary"):
+            key = (item["src"], item["site"])
+            totals[key] = totals.get(key, Decimal(0)) + item["value"]
+    assert totals, "no layer gives the reverse measure"
+    for key, total in totals.items():
+        assert total <= 100, (key, total)
+
+
+def test_one_study_gives_one_timing(graph) -> None:
+    # A study counts its patients at one point of the illness; mixing timings within one source
+    # would be a curation slip that makes its figures incomparable.
+    timings: dict[str, set[str]] = {}
+    for item in layer_items(graph):
+        timings.setdefault(item["src"], set()).add(item["timing"].rsplit("/", 1)[1])
+    assert timings["https://w3id.org/cancer-spread/source/bubendorf-2000"] == {"at-autopsy"}
+    for src, found in timings.items():
+        assert len(found) == 1, (src, found)
