@@ -258,3 +258,148 @@ def test_frequency_rule_thresholds_measures_and_timings() -> None:
         "c--mixed": "very common",  # the highest level any figure supports
     }
     assert got == expected
+
+
+# ------------------------------------------------------------------ staging never guesses
+
+
+def classify(graph, cancer, site):
+    return run_query("classify-spread", graph, cancer=cancer, site=site)
+
+
+# (cancer, site, classification, staging category) as AJCC 8 / FIGO 2014 and 2018 say
+STAGING = [
+    # breast (AJCC 8): same-side axillary, infraclavicular, internal mammary, supraclavicular are N
+    ("breast", "axillary lymph nodes", "regional", "N1-N2"),
+    ("breast", "infraclavicular lymph nodes", "regional", "N3a"),
+    ("breast", "internal mammary lymph nodes", "regional", "N1-N3"),
+    ("breast", "supraclavicular lymph nodes", "regional", "N3c"),
+    ("breast", "contralateral axillary lymph nodes", "distant", "M1"),
+    ("breast", "contralateral supraclavicular lymph nodes", "distant", "M1"),
+    ("breast", "contralateral internal mammary lymph nodes", "distant", "M1"),
+    ("breast", "cervical lymph nodes", "distant", "M1"),
+    # lung (AJCC 8): ipsilateral hilar N1, ipsilateral mediastinal N2, contralateral and scalene N3
+    ("lung cancer", "hilar lymph nodes", "regional", "N1"),
+    ("lung cancer", "mediastinal lymph nodes", "regional", "N2"),
+    ("lung cancer", "contralateral hilar lymph nodes", "regional", "N3"),
+    ("lung cancer", "contralateral mediastinal lymph nodes", "regional", "N3"),
+    ("lung cancer", "supraclavicular lymph nodes", "regional", "N3"),
+    ("non-small cell lung cancer", "supraclavicular lymph nodes", "regional", "N3"),
+    ("lung cancer", "axillary lymph nodes", "distant", "M1b-M1c"),
+    ("lung cancer", "abdominal lymph nodes", "distant", "M1b-M1c"),
+    # head and neck, thyroid: the supraclavicular nodes are neck nodes (levels IV, Vb)
+    ("head and neck cancer", "cervical lymph nodes", "regional", "N1-N3"),
+    ("head and neck cancer", "supraclavicular lymph nodes", "regional", "N1-N3"),
+    ("thyroid cancer", "cervical lymph nodes", "regional", "N1a/N1b"),
+    ("thyroid cancer", "supraclavicular lymph nodes", "regional", "N1a/N1b"),
+    ("thyroid cancer", "mediastinal lymph nodes", "regional", "N1a"),
+    # melanoma: regional only for the basin that drains the primary; deep nodes M1a
+    ("melanoma", "axillary lymph nodes", "regional", "N1-N3"),
+    ("melanoma", "cervical lymph nodes", "regional", "N1-N3"),
+    ("melanoma", "supraclavicular lymph nodes", "regional", "N1-N3"),
+    ("melanoma", "inguinal lymph nodes", "regional", "N1-N3"),
+    ("melanoma", "mediastinal lymph nodes", "distant", "M1a"),
+    ("melanoma", "retroperitoneal lymph nodes", "distant", "M1a"),
+    ("melanoma", "skin", "unclassified", "N1c-N3c or M1a"),
+    # prostate, bladder, colorectal, testicular (AJCC 8)
+    ("prostate", "pelvic lymph nodes", "regional", "N1"),
+    ("prostate", "para-aortic lymph nodes", "distant", "M1a"),
+    ("prostate", "inguinal lymph nodes", "distant", "M1a"),
+    ("bladder cancer", "pelvic lymph nodes", "regional", "N1-N3"),
+    ("bladder cancer", "retroperitoneal lymph nodes", "distant", "M1a"),
+    ("bowel cancer", "mesenteric lymph nodes", "regional", "N1-N2"),
+    ("bowel cancer", "para-aortic lymph nodes", "distant", "M1"),
+    ("bowel cancer", "inguinal lymph nodes", "distant", "M1"),
+    ("testicular cancer", "retroperitoneal lymph nodes", "regional", "N1-N3"),
+    ("testicular cancer", "para-aortic lymph nodes", "regional", "N1-N3"),
+    ("testicular cancer", "mediastinal lymph nodes", "distant", "M1a"),
+    ("testicular cancer", "supraclavicular lymph nodes", "distant", "M1a"),
+    # gynaecological cancers (FIGO)
+    ("cervical cancer", "pelvic lymph nodes", "regional", "FIGO 2018 IIIC1"),
+    ("cervical cancer", "para-aortic lymph nodes", "regional", "FIGO 2018 IIIC2"),
+    ("cervical cancer", "supraclavicular lymph nodes", "distant", "M1 (FIGO IVB)"),
+    ("womb cancer", "pelvic lymph nodes", "regional", "N1 (FIGO IIIC1)"),
+    ("womb cancer", "para-aortic lymph nodes", "regional", "N2 (FIGO IIIC2)"),
+    ("womb cancer", "inguinal lymph nodes", "distant", "M1 (FIGO IVB)"),
+    ("ovarian cancer", "pelvic lymph nodes", "regional", "N1 (FIGO IIIA1)"),
+    ("ovarian cancer", "para-aortic lymph nodes", "regional", "N1 (FIGO IIIA1)"),
+    ("ovarian cancer", "inguinal lymph nodes", "distant", "M1 (FIGO IVB)"),
+    ("ovarian cancer", "peritoneum", "regional", "T3 (FIGO III)"),
+    ("ovarian cancer", "omentum", "regional", "T3 (FIGO III)"),
+    ("ovarian cancer", "liver", "distant", "M1b (FIGO IVB)"),
+    ("ovarian cancer", "pleura", "distant", "M1a (FIGO IVA)"),
+    ("ovarian cancer", "bowel", "unclassified", "T2b-T3 (FIGO IIB-III) or M1b (FIGO IVB)"),
+    # intrahepatic cholangiocarcinoma: further tumours in the liver are T2, not distant
+    ("bile duct cancer", "liver", "local", "T2"),
+    ("lung cancer", "lung", "unclassified", "T3, T4 or M1a"),
+]
+
+
+@pytest.mark.parametrize(("cancer", "site", "expected", "category"), STAGING, ids=[f"{c}-{s}" for c, s, *_ in STAGING])
+def test_staging_rule_answers_as_the_staging_system_says(graph, cancer, site, expected, category) -> None:
+    [row] = classify(graph, cancer, site)
+    assert (row["classification"], row["stagingCategory"]) == (expected, category)
+    assert row["rule"] and row["source"] and row["basis"], "every answer names its rule and source"
+
+
+def test_every_staging_rule_in_the_graph_is_answered_by_classify(graph) -> None:
+    rules = sparql(
+        "SELECT ?rule ?c ?s (STR(?l) AS ?cls) WHERE { ?rule cs:primaryCancer ?c ; cs:site ?s ; cs:classification ?k ."
+        " ?k skos:prefLabel ?l } ORDER BY ?rule",
+        graph,
+    )
+    assert len(rules) >= 60
+    for r in rules:
+        rows = classify(graph, r["c"], r["s"])
+        assert [(x["rule"], x["classification"]) for x in rows] == [(r["rule"], r["cls"])], r["rule"]
+
+
+@pytest.mark.parametrize(
+    ("cancer", "groups"),
+    [
+        ("breast", ["axillary lymph nodes (N1-N2, same side)", "supraclavicular lymph nodes (N3c, same side)"]),
+        ("bowel cancer", ["mesenteric lymph nodes (N1-N2)"]),
+        ("prostate", ["pelvic lymph nodes (N1)"]),
+        ("lung cancer", ["hilar lymph nodes (N1, same side)", "mediastinal lymph nodes (N2, same side)"]),
+        ("melanoma", ["inguinal lymph nodes (N1-N3, for a primary on the skin of the leg"]),
+    ],
+)
+def test_unspecified_lymph_nodes_depend_on_which_nodes(graph, cancer, groups) -> None:
+    [row] = classify(graph, cancer, "lymph nodes")
+    assert row["classification"] == "depends on which nodes"
+    for group in groups:
+        assert group in row["basis"]
+    assert row["source"] == "AJCC"
+
+
+def test_a_group_holding_regional_nodes_depends_too(graph) -> None:
+    [row] = classify(graph, "bowel cancer", "abdominal lymph nodes")
+    assert row["classification"] == "depends on which nodes" and "mesenteric lymph nodes" in row["basis"]
+
+
+def test_lymph_nodes_without_node_rules_are_not_recorded(graph) -> None:
+    without = sparql(
+        "SELECT ?c WHERE { ?c a cs:PrimaryCancer . FILTER NOT EXISTS { ?c skos:broader* ?a ."
+        " ?r cs:primaryCancer ?a ; cs:site ?g . ?g skos:broader* site:lymph-nodes } } ORDER BY ?c LIMIT 3",
+        graph,
+    )
+    assert without, "some cancer has no node rule on record"
+    for r in without:
+        [row] = classify(graph, r["c"], "lymph nodes")
+        assert row["classification"] == "not recorded" and row["rule"] is None, r["c"]
+        [row] = classify(graph, r["c"], "axillary lymph nodes")
+        assert row["classification"] == "not recorded", r["c"]
+
+
+def test_melanoma_rules_state_the_primary_location(graph) -> None:
+    [row] = classify(graph, "melanoma", "inguinal lymph nodes")
+    assert "leg" in row["condition"] and "M1a" in row["condition"]
+    assert sparql("ASK { rule:melanoma--inguinal-lymph-nodes cs:primaryLocation ?where }", graph)
+
+
+def test_laterality_is_modelled_for_breast_and_lung(graph) -> None:
+    assert sparql("ASK { rule:breast--supraclavicular-lymph-nodes cs:laterality cs:sameSide }", graph)
+    assert sparql("ASK { rule:breast--contralateral-supraclavicular-lymph-nodes cs:laterality cs:oppositeSide }", graph)
+    assert sparql("ASK { rule:lung--contralateral-hilar-lymph-nodes cs:laterality cs:oppositeSide }", graph)
+    [row] = classify(graph, "breast", "supraclavicular lymph nodes")
+    assert "same side" in row["condition"]
