@@ -29,7 +29,7 @@ def mini_root(tmp_path_factory) -> Path:
 
 
 GOLDEN_CASES = {
-    # Ranked by the best comparable figure (bone 60 > liver 40), then sources.
+    # Ranked by frequency level (bone and liver very common), then the comparable figure (60 > 40).
     "sites-alpha": ["sites", "alpha", "--format", "csv"],
     # bone includes its part, the spine (beta); alpha has 2 sources, beta 1.
     "primaries-bone": ["primaries", "bone", "--format", "csv"],
@@ -165,7 +165,9 @@ def test_bad_input_exits_2_with_one_clear_message(run_cli, args, message: str) -
 def test_no_rows_still_exit_0(run_cli) -> None:
     result = run_cli("sites", "breast", "--source", "no such source at all", "--format", "csv")
     assert result.returncode == 0
-    assert result.stdout.splitlines() == ["site,siteLabel,bestFigure,nSources,nEvidence,kinds,sources"]
+    assert result.stdout.splitlines() == [
+        "site,siteLabel,frequency,classification,bestFigure,figure,partOf,nSources,nEvidence,kinds,sources"
+    ]
 
 
 def test_timeout_option(run_cli) -> None:
