@@ -314,6 +314,18 @@ STAGING = [
     ("testicular cancer", "para-aortic lymph nodes", "regional", "N1-N3"),
     ("testicular cancer", "mediastinal lymph nodes", "distant", "M1a"),
     ("testicular cancer", "supraclavicular lymph nodes", "distant", "M1a"),
+    # kidney: the nodes along the aorta and vena cava are regional; stomach and pancreas: they are not
+    ("kidney cancer", "para-aortic lymph nodes", "regional", "N1"),
+    ("kidney cancer", "retroperitoneal lymph nodes", "regional", "N1"),
+    ("kidney cancer", "mediastinal lymph nodes", "distant", "M1"),
+    ("stomach cancer", "para-aortic lymph nodes", "distant", "M1"),
+    ("stomach cancer", "supraclavicular lymph nodes", "distant", "M1"),
+    ("pancreatic cancer", "para-aortic lymph nodes", "distant", "M1"),
+    # pleural mesothelioma (AJCC 8): every chest node and the supraclavicular nodes are regional
+    ("mesothelioma", "hilar lymph nodes", "regional", "N1"),
+    ("mesothelioma", "contralateral mediastinal lymph nodes", "regional", "N2"),
+    ("mesothelioma", "supraclavicular lymph nodes", "regional", "N2"),
+    ("mesothelioma", "abdominal lymph nodes", "distant", "M1"),
     # gynaecological cancers (FIGO)
     ("cervical cancer", "pelvic lymph nodes", "regional", "FIGO 2018 IIIC1"),
     ("cervical cancer", "para-aortic lymph nodes", "regional", "FIGO 2018 IIIC2"),
