@@ -681,8 +681,10 @@ def viewer_data(
         n_sources = int(d.get("n_sources") or len({source_table[it["src"]]["key"] for it in items}))
         cl, sl = node_info[u]["label"], node_info[v]["label"]
         lines = [f"{cl} → {sl}"]
-        if best is not None:
-            lines.append(f"up to {_fmt(best)}% of patients with distant spread have it here")
+        if d.get("frequency"):
+            lines.append(f"{d['frequency']} · {d.get('classification') or 'unclassified'}")
+        if d.get("figure"):
+            lines.append(str(d["figure"]))
         elif quant:
             lines.append("figures reported (see the evidence)")
         else:
@@ -708,6 +710,9 @@ def viewer_data(
             "n_sources": n_sources,
             "n_evidence": int(d.get("n_evidence") or len(items)),
             "best_figure": best,
+            "frequency": _num(d.get("frequency")),
+            "classification": _num(d.get("classification")),
+            "figure": _num(d.get("figure")),
             "kinds": edge_kinds,
             "quantitative": quant,
             "evidence": items,
