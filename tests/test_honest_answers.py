@@ -415,3 +415,38 @@ def test_laterality_is_modelled_for_breast_and_lung(graph) -> None:
     assert sparql("ASK { rule:lung--contralateral-hilar-lymph-nodes cs:laterality cs:oppositeSide }", graph)
     [row] = classify(graph, "breast", "supraclavicular lymph nodes")
     assert "same side" in row["condition"]
+
+
+# ------------------------------------------------------------------ fixes found by the 0.1.0 check
+
+
+def test_glossary_does_not_call_regional_nodes_secondary_cancer(graph) -> None:
+    [row] = run_query("define", graph, term="secondary lymph node cancer")
+    assert "armpit nodes on the same side as a breast cancer" in row["definition"]
+    assert "not called secondary cancer" in row["definition"]
+    assert not sparql("ASK { term:secondary-lymph-node-cancer skos:broader term:secondary-cancer }", graph)
+
+
+def test_codes_agree_with_the_entity(graph) -> None:
+    codes = {r["code"] for r in run_query("xrefs", graph, entity="bone sarcoma")}
+    assert "NCIT:C9312" in codes and "NCIT:C9343" not in codes
+    from cancer_spread.mappings import load_overrides  # the curated broad and narrow matches
+
+    predicates = load_overrides()
+    assert predicates[("cancer:bone-sarcoma", "MONDO:0002129")][0] == "skos:broadMatch"
+    assert predicates[("cancer:neuroendocrine", "ONCOTREE:GINET")][0] == "skos:narrowMatch"
+    assert predicates[("cancer:head-and-neck", "NCIT:C34447")][0] == "skos:narrowMatch"
+    assert predicates[("site:soft-tissue", "UBERON:0002072")][0] == "skos:narrowMatch"
+
+
+def test_intrahepatic_cholangiocarcinoma_counts_are_encoded(graph) -> None:
+    rows = {
+        r["s"]: (r["count"], r["den"])
+        for r in sparql(
+            "SELECT (STRAFTER(STR(?site), 'site/') AS ?s) ?count ?den WHERE { ?p cs:primaryCancer cancer:bile-duct ;"
+            " cs:site ?site ; cs:evidence ?e . ?e dcterms:source source:icc-distant-metastases-2020 ;"
+            " cs:count ?count ; cs:denominator ?den ; cs:measure measure:metastatic-patients-with-site } ORDER BY ?s",
+            graph,
+        )
+    }
+    assert rows == {"bone": (50, 186), "lung": (105, 186), "peritoneum": (81, 186)}

@@ -205,6 +205,10 @@ def test_clicking_a_node_fills_the_panel_and_hover_highlights(open_page, pages, 
     # From the panel to one link's evidence, with links to the sources.
     panel.locator("button[data-edge]").first.click()
     assert "→" in panel.locator("h2").inner_text()
+    # The link says how often and whether it is regional or distant, in the same words as `sites`.
+    words = panel.inner_text()
+    assert "Frequency:" in words and "classification:" in words
+    assert any(w in words for w in ("very common", "common", "uncommon", "reported", "rare"))
     links = panel.locator("a")
     assert links.count() >= 1
     for i in range(links.count()):

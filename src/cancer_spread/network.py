@@ -113,8 +113,10 @@ def spread_network(graph: Graph, *, with_evidence: bool = True) -> nx.DiGraph:
     ``curie``, ``synonyms``, ``definition``, ``codes``, ``parents``. Edge attributes:
     ``pattern`` (IRI), ``n_sources``, ``n_evidence``, ``best_figure`` (highest share of
     patients with distant spread who have the site involved, or ``None``), ``kinds``,
-    ``quantitative`` (any evidence with a figure) and, with ``with_evidence``, ``evidence``
-    (the list from :func:`evidence_items`).
+    ``quantitative`` (any evidence with a figure), ``frequency`` (the derived frequency level:
+    very common, common, uncommon, reported or rare), ``classification`` (local, regional,
+    distant or unclassified), ``figure`` (the figure that set the level, in plain words, or
+    ``None``) and, with ``with_evidence``, ``evidence`` (the list from :func:`evidence_items`).
     """
     import networkx as nx
 
@@ -136,8 +138,17 @@ def spread_network(graph: Graph, *, with_evidence: bool = True) -> nx.DiGraph:
             for i in items
             if i["value"] is not None and i["measure_id"] == "measure:" + patient_share.rsplit("/", 1)[-1]
         ]
+        level = graph.value(pattern, CS.frequency)
+        spread_class = graph.value(pattern, CS.spreadClass)
+        basis = sorted(
+            (b for b in graph.objects(pattern, CS.frequencyBasis) if graph.value(b, CS.value) is not None),
+            key=lambda b: (-float(graph.value(b, CS.value)), str(b)),  # type: ignore[arg-type]
+        )
         attrs: dict[str, Any] = {
             "pattern": str(pattern),
+            "frequency": _label(graph, level) if level is not None else None,
+            "classification": _label(graph, spread_class) if spread_class is not None else None,
+            "figure": str(graph.value(basis[0], CS.figureText)) if basis else None,
             "n_sources": len({i["source"] for i in items}),
             "n_evidence": len(items),
             "best_figure": max(figures) if figures else None,

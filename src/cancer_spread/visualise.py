@@ -507,10 +507,12 @@ def _evidence_item(ev: Mapping[str, Any], parts: _EdgeParts) -> dict[str, Any]:
     return item
 
 
-def _edge_tooltip(cl: str, sl: str, best: float | None, quant: bool, n_sources: int, edge_kinds: list[str]) -> str:
+def _edge_tooltip(cl: str, sl: str, d: Mapping[str, Any], quant: bool, n_sources: int, edge_kinds: list[str]) -> str:
     lines = [f"{cl} → {sl}"]
-    if best is not None:
-        lines.append(f"up to {_fmt(best)}% of patients with distant spread have it here")
+    if d.get("frequency"):  # the words of the sites answer: level, classification, figure used
+        lines.append(f"{d['frequency']} · {d.get('classification') or 'unclassified'}")
+    if d.get("figure"):
+        lines.append(str(d["figure"]))
     elif quant:
         lines.append("figures reported (see the evidence)")
     else:
@@ -538,7 +540,7 @@ def _edge_entries(G: nx.DiGraph, edge_list: list[tuple[str, str]], node_info: Ma
             "from": u,
             "to": v,
             "width": _edge_width(n_sources, best),
-            "title": _edge_tooltip(node_info[u]["label"], node_info[v]["label"], best, quant, n_sources, edge_kinds),
+            "title": _edge_tooltip(node_info[u]["label"], node_info[v]["label"], d, quant, n_sources, edge_kinds),
         }
         if not quant:
             edge["dashes"] = [7, 5]
@@ -551,6 +553,9 @@ def _edge_entries(G: nx.DiGraph, edge_list: list[tuple[str, str]], node_info: Ma
             "n_sources": n_sources,
             "n_evidence": int(d.get("n_evidence") or len(items)),
             "best_figure": best,
+            "frequency": _num(d.get("frequency")),
+            "classification": _num(d.get("classification")),
+            "figure": _num(d.get("figure")),
             "kinds": edge_kinds,
             "quantitative": quant,
             "evidence": items,

@@ -170,12 +170,16 @@
       return;
     }
     var parts = [el("p", { class: "cs-kind" }, "spread pattern"), el("h2", null, label(d.from) + " → " + label(d.to))];
-    if (d.best_figure !== null && d.best_figure !== undefined) {
-      parts.push(el("p", null, el("span", { class: "cs-fig" }, "Up to " + fmt(d.best_figure) + "%"), " of patients whose " + label(d.from) + " had spread to distant parts of the body had it in the " + label(d.to) + "."));
+    if (d.frequency) {
+      parts.push(el("p", null, "Frequency: ", el("strong", { class: "cs-frequency" }, d.frequency),
+        " · classification: ", el("strong", { class: "cs-classification" }, d.classification || "unclassified")));
+    }
+    if (d.figure) {
+      parts.push(el("p", null, "Figure used: ", el("span", { class: "cs-fig" }, d.figure)));
     } else if (d.quantitative) {
-      parts.push(el("p", null, "Sources give figures of other kinds; see below."));
+      parts.push(el("p", null, "No figure that can set a level (figures of other kinds; see below)."));
     } else {
-      parts.push(el("p", null, "Named by sources as a place this cancer spreads to; no figure recorded."));
+      parts.push(el("p", null, "No figure: named by sources as a place this cancer spreads to."));
     }
     parts.push(el("p", { class: "cs-muted" }, plural(d.n_sources, "source") + ", " + plural(d.n_evidence, "evidence item") + (d.kinds.length ? " · " + d.kinds.join(", ") : "")));
     parts.push(el("p", null, nodeButton(d.from), " ", nodeButton(d.to)));
