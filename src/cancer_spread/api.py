@@ -165,10 +165,12 @@ def run_query(name: str, graph: Any = None, *, timeout: float | None = None, **p
     graph = open_graph() if graph is None else graph
     bindings = bind_params(query, graph, params)
     if _is_store(graph):
-        return graph.select(query.bound_text(bindings), timeout=timeout)
-    with time_limit(timeout):
-        result = query.run(graph, bindings)
-        return Results.from_rdflib(result)
+        results = graph.select(query.bound_text(bindings), timeout=timeout)
+    else:
+        with time_limit(timeout):
+            results = Results.from_rdflib(query.run(graph, bindings))
+    results.layout = query.layout
+    return results
 
 
 def sparql(text: str, graph: Any = None, *, timeout: float | None = None) -> Any:

@@ -180,6 +180,7 @@ def run_query(
     result = results_from_json(_json(body, endpoint))
     if not isinstance(result, Results):
         raise QueryError(f"{endpoint}: expected rows for query {name}, got a boolean")
+    result.layout = query.layout
     return result
 
 

@@ -174,6 +174,9 @@ class Results(Sequence[dict[str, Any]]):
     (IRIs as strings, integers as int, decimals as Decimal).
     """
 
+    #: How :meth:`to_table` lays the rows out: ``table`` or ``records`` (set from the query).
+    layout = "table"
+
     def __init__(self, columns: Sequence[str], terms: Sequence[Sequence[object]]) -> None:
         self.columns = list(columns)
         self.terms = [tuple(row) for row in terms]
@@ -194,7 +197,9 @@ class Results(Sequence[dict[str, Any]]):
 
     def __getitem__(self, index: int | slice) -> Any:  # type: ignore[override]
         if isinstance(index, slice):
-            return Results(self.columns, self.terms[index])
+            part = Results(self.columns, self.terms[index])
+            part.layout = self.layout
+            return part
         return {c: _python(t) for c, t in zip(self.columns, self.rows[index], strict=True)}
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
@@ -252,10 +257,37 @@ class Results(Sequence[dict[str, Any]]):
                     buf.write("\t".join(_tsv_term(t) for t in row) + "\n")
             return buf.getvalue()
         if fmt == "table":
-            if len(self.rows) == 1:
-                return _record(self.columns, [_cell(t) for t in self.rows[0]])
-            return _table(self.columns, [[_cell(t) for t in row] for row in self.rows])
+            return self.to_table()
         raise ValueError(f"unknown format {fmt!r}")
+
+    def shown_columns(self) -> list[int]:
+        """Indexes of the columns a table shows: not a column of IRIs that a label column names
+        (``site`` beside ``siteLabel``, ``entity`` beside ``label``); CSV, TSV and JSON keep all."""
+        labels = {c for c in self.columns if c.endswith("Label")} | (
+            {c for c in self.columns if c in ("label", "name", "shortName")}
+        )
+        keep = []
+        for i, c in enumerate(self.columns):
+            values = [row[i] for row in self.rows if row[i] is not None]
+            iris = bool(values) and all(t.kind == "uri" for t in values)
+            if (c + "Label" in labels) or (iris and labels and len(self.columns) > 1):
+                continue
+            keep.append(i)
+        return keep or list(range(len(self.columns)))
+
+    def to_table(self, width: int | None = None) -> str:
+        """The rows for a terminal (see :mod:`cancer_spread.termtable`): readable headings,
+        no IRI column, at most ``width`` columns wide (default: the terminal's)."""
+        from .termtable import render
+
+        keep = self.shown_columns()
+        cells = [[_shown(row[i]) for i in keep] for row in self.rows]
+        return render([self.columns[i] for i in keep], cells, width=width, layout=self.layout)
+
+
+def _shown(term: Term | None) -> str:
+    """A cell for a terminal: line breaks and tabs as spaces."""
+    return " ".join(_cell(term).replace("\t", " ").split())
 
 
 def _tsv_term(term: Term | None) -> str:
@@ -265,34 +297,3 @@ def _tsv_term(term: Term | None) -> str:
     if term.kind == "literal" and term.datatype in _NUMERIC:
         return term.value
     return _n3(term)
-
-
-def _record(columns: list[str], cells: list[str]) -> str:
-    """One row shown as 'column: value' lines, unclipped, so long definitions stay readable."""
-    import textwrap
-
-    width = max(len(c) for c in columns)
-    lines = []
-    for column, cell in zip(columns, cells, strict=True):
-        wrapped = textwrap.wrap(cell, 100 - width - 2) or [""]
-        lines.append(f"{column.rjust(width)}: {wrapped[0]}")
-        lines += [" " * (width + 2) + w for w in wrapped[1:]]
-    return "\n".join(lines) + "\n(1 row)\n"
-
-
-def _table(columns: list[str], rows: list[list[str]], max_width: int = 60) -> str:
-    def clip(s: str) -> str:
-        s = s.replace("\n", " ")
-        return s if len(s) <= max_width else s[: max_width - 1] + "…"
-
-    cells = [[clip(c) for c in row] for row in rows]
-    widths = [len(c) for c in columns]
-    for row in cells:
-        for i, c in enumerate(row):
-            widths[i] = max(widths[i], len(c))
-    line = "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()
-    rule = "  ".join("-" * w for w in widths)
-    out = [line, rule]
-    out += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(out) + "\n"
