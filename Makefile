@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: view test lint fmt bench chromium clean
+.PHONY: view test js lint fmt bench chromium java virtuoso clean
 
 $(STAMP): pyproject.toml
 	@echo "[setup 1/3] creating $(VENV) (a Python environment for this project)"
@@ -28,14 +28,27 @@ view: $(STAMP)
 	@echo "(or run 'source $(BIN)/activate' once, then just: cancer-spread sites breast)."
 
 ## test: lint, validate the data, check canonical Turtle, run the whole test suite
-test: $(STAMP) chromium
+test: $(STAMP) chromium java virtuoso
 	$(BIN)/ruff check src tests bench visualise.py
 	$(BIN)/cancer-spread validate
 	$(BIN)/cancer-spread fmt --check
+	$(MAKE) --no-print-directory js
 	$(BIN)/python -m pytest
+
+## js: syntax-check the viewer's JavaScript and run its unit tests (Node's built-in runner)
+js:
+	@for f in src/cancer_spread/viewer/*.js; do node --check "$$f" || exit 1; done
+	node --test tests/js/
 
 chromium:
 	@scripts/ensure-chromium
+
+java:
+	@scripts/ensure-java
+
+## virtuoso: Debian's Virtuoso for the real-store tests (they start it on a loopback port themselves)
+virtuoso:
+	@scripts/ensure-virtuoso
 
 fmt: $(STAMP)
 	$(BIN)/cancer-spread fmt

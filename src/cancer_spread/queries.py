@@ -24,6 +24,7 @@ User text never becomes query text. For another SPARQL engine (``--endpoint``),
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from collections.abc import Mapping
@@ -196,6 +197,17 @@ class NamedQuery:
         """The parsed query, prepared once and reused."""
         return parse_sparql(self.text, origin=str(self.path))
 
+    @cached_property
+    def list_columns(self) -> dict[str, str]:
+        """The columns made with ``GROUP_CONCAT``, with their separators. SPARQL gives no order
+        inside such a list, and stores differ: the engines sort each list (see
+        :meth:`cancer_spread.results.Results.with_sorted_lists`) so every store answers alike.
+
+        >>> load_queries()["metastatic-sites"].list_columns
+        {'kinds': '; ', 'sources': '; '}
+        """
+        return {m.group(2): m.group(1) for m in _GROUP_CONCAT.finditer(self.text)}
+
     @property
     def kind(self) -> str:
         """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``."""
@@ -217,10 +229,12 @@ class NamedQuery:
             cache[key] = parse_sparql(values_text(self.text, lists), origin=str(self.path))
         return cache[key]
 
-    def bound_text(self, bindings: Mapping[str, URIRef | Literal | list[URIRef | Literal]]) -> str:
+    def bound_text(
+        self, bindings: Mapping[str, URIRef | Literal | list[URIRef | Literal]], *, into_subselects: bool = True
+    ) -> str:
         """The query text with ``bindings`` written in as VALUES blocks (see :func:`values_text`),
         for a SPARQL engine that has no ``initBindings``."""
-        return values_text(self.text, bindings)
+        return values_text(self.text, bindings, into_subselects=into_subselects)
 
     def run(
         self,
@@ -238,6 +252,10 @@ class NamedQuery:
         return graph.query(prepared, initBindings=single)
 
 
+_GROUP_CONCAT = re.compile(r'GROUP_CONCAT\s*\([^;]*?;\s*separator\s*=\s*"([^"]*)"\s*\)\s*AS\s*\?(\w+)', re.I)
+
+_STAR_SUBSELECT = re.compile(r"\s*\{\s*SELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.I)
+
 _TOKEN = re.compile(
     r"""(?P<comment>\#[^\n]*)
       |(?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
@@ -252,7 +270,9 @@ _TOKEN = re.compile(
 )
 
 
-def values_text(text: str, bindings: Mapping[str, URIRef | Literal | list[URIRef | Literal]]) -> str:
+def values_text(
+    text: str, bindings: Mapping[str, URIRef | Literal | list[URIRef | Literal]], *, into_subselects: bool = True
+) -> str:
     """``text`` with each bound variable restricted by a VALUES block at the start of every group
     of its WHERE clause (``{ … }`` of the WHERE itself, of UNION branches, sub-selects, MINUS,
     GRAPH, FILTER EXISTS…), except the group right after OPTIONAL.
@@ -261,6 +281,11 @@ def values_text(text: str, bindings: Mapping[str, URIRef | Literal | list[URIRef
     a FILTER EXISTS of a UNION branch that does not mention it — written in standard SPARQL, so
     any engine gives the same answers. Values are RDF terms written with ``.n3()``, never user
     text. Variables without a value stay unbound.
+
+    With ``into_subselects=False`` a sub-select that names its outputs (not ``SELECT *``) gets no
+    VALUES block: its other variables are its own in standard SPARQL, and the block outside
+    restricts it through the join. Remote stores get this form (Virtuoso 7.2 answers wrong rows
+    for a VALUES block inside such a sub-select).
 
     A bound variable that the SELECT clause also names as an output (``(?label AS ?site)``, which
     standard SPARQL refuses for a variable in scope) is renamed inside the WHERE clause, as rdflib
@@ -274,11 +299,18 @@ def values_text(text: str, bindings: Mapping[str, URIRef | Literal | list[URIRef
     """
     if not bindings:
         return text
-    renamed, edits = _values_plan(text, frozenset(bindings))
-    blocks = " ".join(
-        f"VALUES ?{renamed.get(name, name)} {{ {' '.join(t.n3() for t in _as_list(terms))} }}"
-        for name, terms in sorted(bindings.items())
-    )
+    renamed, edits = _values_plan(text, frozenset(bindings), into_subselects)
+    names = sorted(bindings)
+    if len(names) == 1:
+        terms = " ".join(t.n3() for t in _as_list(bindings[names[0]]))
+        blocks = f"VALUES ?{renamed.get(names[0], names[0])} {{ {terms} }}"
+    else:
+        # One block for all the variables: Virtuoso 7.2 ignores all but one of several VALUES
+        # blocks in a group where a path like ?site skos:broader* ?x starts from the variable.
+        rows = itertools.product(*(_as_list(bindings[name]) for name in names))
+        variables = " ".join(f"?{renamed.get(name, name)}" for name in names)
+        data = " ".join("(" + " ".join(t.n3() for t in row) + ")" for row in rows)
+        blocks = f"VALUES ({variables}) {{ {data} }}"
     out, last = [], 0
     for start, end, replacement in edits:
         out += [text[last:start], " " + blocks if replacement is None else replacement]
@@ -292,7 +324,9 @@ def _as_list(terms: Any) -> list[Any]:
 
 
 @lru_cache(maxsize=512)
-def _values_plan(text: str, bound: frozenset[str]) -> tuple[dict[str, str], tuple[tuple[int, int, str | None], ...]]:
+def _values_plan(
+    text: str, bound: frozenset[str], into_subselects: bool = True
+) -> tuple[dict[str, str], tuple[tuple[int, int, str | None], ...]]:
     """Where :func:`values_text` writes into ``text`` for the ``bound`` variables: the renamed
     variables, and the edits as (start, end, replacement), ``None`` marking a VALUES insertion.
 
@@ -313,6 +347,7 @@ def _values_plan(text: str, bound: frozenset[str]) -> tuple[dict[str, str], tupl
     depth = 0  # group depth once started
     data = 0  # brace depth inside a VALUES data block
     values_pending = False
+    skip_below: int | None = None  # inside a sub-select that gets no VALUES (into_subselects=False)
     previous = ""  # the keyword before the current token
     for kind, token, start, end in tokens:
         if data:
@@ -340,9 +375,18 @@ def _values_plan(text: str, bound: frozenset[str]) -> tuple[dict[str, str], tupl
                 # of an OPTIONAL: its right side is joined on the shared variable and its filters
                 # see the outer binding anyway, and a VALUES block there makes Oxigraph 50x slower.
                 after_optional = before == "OPTIONAL"
-                if not after_optional and not re.match(r"SELECT\b", text[end:].lstrip(), re.IGNORECASE):
+                subselect = re.match(r"SELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?(\*)?", text[end:].lstrip(), re.I)
+                if subselect and not subselect.group(1) and not into_subselects and skip_below is None:
+                    skip_below = depth
+                # Nor, for stores, a group that opens with a SELECT * sub-select: that one gets
+                # the block and hands the bound variables out (Virtuoso 7.2 fails to compile the
+                # same block on both sides).
+                star_inside = not into_subselects and re.match(_STAR_SUBSELECT, text[end:])
+                if not after_optional and not subselect and skip_below is None and not star_inside:
                     edits.append((end, end, None))
         elif kind == "close" and started:
+            if depth == skip_below:
+                skip_below = None
             depth -= 1
             if depth == 0:
                 break

@@ -6,6 +6,11 @@ and written into the query as VALUES blocks of RDF terms (:func:`cancer_spread.q
 so the endpoint answers exactly what the embedded engine answers. Results come back as W3C SPARQL
 JSON and are read into the same :class:`~cancer_spread.results.Results`.
 
+Queries go as GET (short ones) or form-encoded POST, which every store answers (Virtuoso 7.2
+never answers a direct ``application/sparql-query`` POST). A store that asks for credentials gets
+the user name given (``user``, ``--user``) and the password from the environment variable
+``CANCER_SPREAD_PASSWORD`` (never from the command line), by basic or digest authentication.
+
 Only the standard library is used. Requests go to the URL given and nowhere else: proxies from
 the environment are not used and redirects are refused.
 
@@ -18,6 +23,7 @@ True
 from __future__ import annotations
 
 import json
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -28,10 +34,14 @@ from rdflib import BNode, Graph, Literal, URIRef
 from .errors import InputError, QueryError
 from .results import Results
 
-__all__ = ["DEFAULT_TIMEOUT", "check_url", "push", "results_from_json", "run_query", "sparql"]
+__all__ = ["DEFAULT_TIMEOUT", "PASSWORD_VARIABLE", "check_url", "push", "results_from_json", "run_query", "sparql"]
 
 #: Seconds to wait for an endpoint when no ``timeout`` is given.
 DEFAULT_TIMEOUT = 120.0
+#: The environment variable that holds the password for ``user``.
+PASSWORD_VARIABLE = "CANCER_SPREAD_PASSWORD"
+#: Queries whose GET URL would be longer than this go as a form-encoded POST.
+MAX_GET_URL = 2000
 
 _DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 _USER_AGENT = "cancer-spread (+https://w3id.org/cancer-spread/)"
@@ -45,8 +55,21 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         )
 
 
-# No proxies from the environment, no redirects: a request goes to the URL given, or fails.
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+def _opener(url: str, user: str | None) -> urllib.request.OpenerDirector:
+    """No proxies from the environment, no redirects: a request goes to the URL given, or fails.
+    With ``user``: basic and digest authentication with the password from the environment."""
+    handlers: list[Any] = [urllib.request.ProxyHandler({}), _NoRedirect()]
+    if user:
+        password = os.environ.get(PASSWORD_VARIABLE)
+        if not password:
+            raise InputError(
+                f"--user {user}: no password: set the environment variable {PASSWORD_VARIABLE}",
+                hint=f"for example: read -rs {PASSWORD_VARIABLE} && export {PASSWORD_VARIABLE}",
+            )
+        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        manager.add_password(None, url, user, password)
+        handlers += [urllib.request.HTTPBasicAuthHandler(manager), urllib.request.HTTPDigestAuthHandler(manager)]
+    return urllib.request.build_opener(*handlers)
 
 
 def check_url(url: str, what: str = "--endpoint") -> str:
@@ -75,29 +98,119 @@ def _with_query(url: str, params: list[tuple[str, str]]) -> str:
 
 
 def _request(
-    method: str, url: str, *, body: bytes | None, headers: dict[str, str], timeout: float | None
+    method: str,
+    url: str,
+    *,
+    body: bytes | None,
+    headers: dict[str, str],
+    timeout: float | None,
+    user: str | None = None,
 ) -> tuple[str, bytes]:
-    """Send one request; return (content type, body). Any failure becomes one clear error."""
+    """Send one request; return (content type, body). Any failure becomes one clear error; a
+    request still unanswered after ``timeout`` seconds (in all) is abandoned."""
+    import threading
+
     req = urllib.request.Request(url, data=body, method=method, headers={"User-Agent": _USER_AGENT, **headers})
     limit = timeout or DEFAULT_TIMEOUT
+    opener = _opener(url, user)
+    box: dict[str, Any] = {}
+
+    def send() -> None:
+        try:
+            if body is not None and len(body) > 4096:
+                _authorize_upfront(req, url, user, limit)
+            with opener.open(req, timeout=limit) as resp:
+                box["answer"] = (resp.headers.get("Content-Type", ""), resp.read())
+        except BaseException as err:  # handed to the caller's thread
+            box["error"] = err
+
+    # The whole exchange runs in a thread so that the limit holds in all, however the store
+    # trickles its answer; an abandoned request ends with its socket's own timeout.
+    thread = threading.Thread(target=send, name="cancer-spread-remote", daemon=True)
+    thread.start()
+    thread.join(limit)
+    if thread.is_alive():
+        raise _abandoned(url, limit)
+    if "answer" in box:
+        return box["answer"]
     try:
-        with _OPENER.open(req, timeout=limit) as resp:
-            return resp.headers.get("Content-Type", ""), resp.read()
+        raise box["error"]
     except urllib.error.HTTPError as err:
-        detail = err.read().decode("utf-8", "replace").strip()
-        detail = " ".join(detail.split())[:300]
-        cls = QueryError if err.code in (400, 500) and method == "POST" else InputError
-        raise cls(
-            f"{url}: the store answered HTTP {err.code} {err.reason}" + (f": {detail}" if detail else "")
-        ) from None
+        raise _http_error(err, method, url, user) from None
     except urllib.error.URLError as err:
+        if isinstance(err.reason, TimeoutError):
+            raise _abandoned(url, limit) from None
         raise InputError(
             f"{url}: cannot reach the store ({err.reason}): is it running, and is the URL right?"
         ) from None
     except TimeoutError:
-        raise QueryError(f"{url}: no answer within {limit:g} s (raise the limit with --timeout)") from None
+        raise _abandoned(url, limit) from None
     except OSError as err:  # e.g. connection reset
         raise InputError(f"{url}: cannot reach the store ({err})") from None
+
+
+def _authorize_upfront(req: urllib.request.Request, url: str, user: str | None, limit: float) -> None:
+    """Before a large upload: ask the store (HEAD, no body) whether it wants credentials, and
+    send them with the upload itself. A store that refuses an upload answers 401 while the body
+    is still being sent and closes the connection: the client would see only a broken pipe."""
+    probe = urllib.request.Request(url, method="HEAD", headers={"User-Agent": _USER_AGENT})
+    plain = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+    try:
+        with plain.open(probe, timeout=limit):
+            return
+    except urllib.error.HTTPError as err:
+        if err.code != 401:
+            return  # let the upload itself say what is wrong (405 for HEAD is common)
+        challenge = err.headers.get("WWW-Authenticate", "")
+    if not user:
+        raise urllib.error.HTTPError(url, 401, "Unauthorized", None, None)  # type: ignore[arg-type]
+    scheme, _, rest = challenge.partition(" ")
+    password = os.environ.get(PASSWORD_VARIABLE, "")
+    if scheme.lower() == "basic":
+        import base64
+
+        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+        req.add_unredirected_header("Authorization", f"Basic {token}")
+    elif scheme.lower() == "digest":
+        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        manager.add_password(None, url, user, password)
+        handler = urllib.request.HTTPDigestAuthHandler(manager)
+        fields = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(rest)))
+        answer = handler.get_authorization(req, fields)
+        if answer:
+            req.add_unredirected_header("Authorization", f"Digest {answer}")
+
+
+def _abandoned(url: str, limit: float) -> QueryError:
+    return QueryError(
+        f"{url}: no complete answer within {limit:g} s: the request was abandoned",
+        hint="raise the limit with --timeout, or narrow the query",
+    )
+
+
+def _http_error(err: urllib.error.HTTPError, method: str, url: str, user: str | None) -> Exception:
+    detail = err.read().decode("utf-8", "replace").strip()
+    detail = " ".join(detail.split())[:300]
+    said = f"{url}: the store answered HTTP {err.code} {err.reason}"
+    if err.code == 401:
+        if not user:
+            return InputError(
+                f"{said}: it asks for a user name and password",
+                hint=f"give --user NAME, with the password in the environment variable {PASSWORD_VARIABLE}",
+            )
+        return InputError(
+            f"{said}: it refused the user {user!r} with the password in {PASSWORD_VARIABLE}",
+            hint=f"check --user and {PASSWORD_VARIABLE}",
+        )
+    if err.code == 403:
+        return InputError(
+            f"{said}" + (f": {detail}" if detail else ""),
+            hint=f"the store forbids this to user {user!r}"
+            if user
+            else "the store forbids this to anonymous users: give --user NAME (Virtuoso: use /sparql-graph-crud-auth)",
+        )
+    cls = QueryError if err.code in (400, 500) and method != "PUT" else InputError
+    return cls(said + (f": {detail}" if detail else ""))
 
 
 def _term(cell: dict[str, Any]) -> URIRef | Literal | BNode:
@@ -134,16 +247,31 @@ def results_from_json(data: dict[str, Any]) -> Results | bool:
     return Results(columns, rows)
 
 
-def _post_query(
-    endpoint: str, text: str, *, accept: str, default_graph: str | None, timeout: float | None
+def _send_query(
+    endpoint: str,
+    text: str,
+    *,
+    accept: str,
+    default_graph: str | None,
+    timeout: float | None,
+    user: str | None = None,
 ) -> tuple[str, bytes]:
-    params = [("default-graph-uri", _check_iri(default_graph))] if default_graph else []
+    """Ask ``endpoint``: GET for a short query, else a form-encoded POST (both answered by every
+    store; a direct ``application/sparql-query`` POST is not)."""
+    params = [("query", text)]
+    if default_graph:
+        params.append(("default-graph-uri", _check_iri(default_graph)))
+    url = check_url(endpoint)
+    get_url = _with_query(url, params)
+    if len(get_url) <= MAX_GET_URL:
+        return _request("GET", get_url, body=None, headers={"Accept": accept}, timeout=timeout, user=user)
     return _request(
         "POST",
-        _with_query(check_url(endpoint), params),
-        body=text.encode("utf-8"),
-        headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept},
+        url,
+        body=urllib.parse.urlencode(params).encode("ascii"),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
         timeout=timeout,
+        user=user,
     )
 
 
@@ -161,30 +289,46 @@ def run_query(
     *,
     default_graph: str | None = None,
     timeout: float | None = None,
+    user: str | None = None,
     **params: Any,
 ) -> Results:
     """Run the named query ``name`` on the SPARQL ``endpoint``.
 
     ``params`` are resolved on the local ``graph`` (the packaged one by default), which should be
-    what was pushed to the store. ``default_graph`` names the graph to query (``--graph``).
+    what was pushed to the store. ``default_graph`` names the graph to query (``--graph``);
+    ``user`` logs in (password from ``$CANCER_SPREAD_PASSWORD``). Lists made with GROUP_CONCAT
+    come back in the same order as from the embedded engines (stores keep no order there).
     """
     from .api import _query, bind_params
     from .load import load_graph
 
     query = _query(name)
     bindings = bind_params(query, load_graph() if graph is None else graph, params)
-    text = query.bound_text(bindings)
-    _, body = _post_query(
-        endpoint, text, accept="application/sparql-results+json", default_graph=default_graph, timeout=timeout
+    text = query.bound_text(bindings, into_subselects=False)
+    _, body = _send_query(
+        endpoint,
+        text,
+        accept="application/sparql-results+json",
+        default_graph=default_graph,
+        timeout=timeout,
+        user=user,
     )
     result = results_from_json(_json(body, endpoint))
     if not isinstance(result, Results):
         raise QueryError(f"{endpoint}: expected rows for query {name}, got a boolean")
+    result = result.with_sorted_lists(query.list_columns)
     result.layout = query.layout
     return result
 
 
-def sparql(text: str, endpoint: str, *, default_graph: str | None = None, timeout: float | None = None) -> Any:
+def sparql(
+    text: str,
+    endpoint: str,
+    *,
+    default_graph: str | None = None,
+    timeout: float | None = None,
+    user: str | None = None,
+) -> Any:
     """Run your own SPARQL on ``endpoint``, as :func:`cancer_spread.api.sparql` does locally:
     :class:`Results` for SELECT, a bool for ASK, an rdflib Graph for CONSTRUCT and DESCRIBE.
 
@@ -196,7 +340,9 @@ def sparql(text: str, endpoint: str, *, default_graph: str | None = None, timeou
     kind = parse_sparql(text, origin="query").algebra.name
     graph_result = kind in ("ConstructQuery", "DescribeQuery")
     accept = "application/n-triples, text/turtle;q=0.9" if graph_result else "application/sparql-results+json"
-    ctype, body = _post_query(endpoint, prologue() + text, accept=accept, default_graph=default_graph, timeout=timeout)
+    ctype, body = _send_query(
+        endpoint, prologue() + text, accept=accept, default_graph=default_graph, timeout=timeout, user=user
+    )
     if not graph_result:
         return results_from_json(_json(body, endpoint))
     fmt = "nt" if "n-triples" in ctype else "turtle"
@@ -208,13 +354,21 @@ def sparql(text: str, endpoint: str, *, default_graph: str | None = None, timeou
     return out
 
 
-def push(graph: Graph, url: str, *, graph_iri: str | None = None, timeout: float | None = None) -> int:
+def push(
+    graph: Graph,
+    url: str,
+    *,
+    graph_iri: str | None = None,
+    timeout: float | None = None,
+    user: str | None = None,
+) -> int:
     """Replace the default graph (or the named graph ``graph_iri``) of the store at ``url`` (its
     Graph Store Protocol address) with ``graph``, sent as N-Triples in one PUT; return the number
-    of triples sent. A store that refuses keeps its previous graph (the PUT is one request)."""
+    of triples sent. A store that refuses keeps its previous graph (the PUT is one request).
+    ``user`` logs in (password from ``$CANCER_SPREAD_PASSWORD``, basic or digest)."""
     target = _with_query(check_url(url, "--endpoint"), [("graph", _check_iri(graph_iri))] if graph_iri else [])
     if not graph_iri:
         target = url + ("&" if urllib.parse.urlsplit(url).query else "?") + "default"
     body = graph.serialize(format="nt", encoding="utf-8")
-    _request("PUT", target, body=body, headers={"Content-Type": "application/n-triples"}, timeout=timeout)
+    _request("PUT", target, body=body, headers={"Content-Type": "application/n-triples"}, timeout=timeout, user=user)
     return len(graph)

@@ -214,6 +214,27 @@ class Results(Sequence[dict[str, Any]]):
     def __repr__(self) -> str:
         return f"<Results {len(self)} rows: {', '.join(self.columns)}>"
 
+    def with_sorted_lists(self, lists: dict[str, str]) -> Results:
+        """These rows with the items of each list column (``column: separator``, as made by
+        ``GROUP_CONCAT``) in sorted order: SPARQL leaves that order to the engine.
+
+        >>> r = Results(["s"], [(Term("literal", "b; a; c"),)])
+        >>> r.with_sorted_lists({"s": "; "})[0]["s"]
+        'a; b; c'
+        """
+        where = {i: lists[c] for i, c in enumerate(self.columns) if lists.get(c)}
+        if not where:
+            return self
+        terms = []
+        for row, plain in zip(self.terms, self.rows, strict=True):
+            new = list(row)
+            for i, sep in where.items():
+                term = plain[i]
+                if term is not None and term.kind == "literal" and sep in term.value:
+                    new[i] = term._replace(value=sep.join(sorted(term.value.split(sep))))
+            terms.append(tuple(new))
+        return Results(self.columns, terms)
+
     # ------------------------------------------------------------------ outputs
     def to_sparql_json(self) -> dict[str, Any]:
         """The W3C SPARQL 1.1 Query Results JSON object."""

@@ -323,12 +323,7 @@ def sparql(
         except OSError as err:
             raise InputError(f"{file}: cannot read: {err.strerror}") from None
     assert text is not None
-    if ctx.obj.get("endpoint"):
-        from ..remote import sparql as run_remote
-
-        result = run_remote(text, ctx.obj["endpoint"], default_graph=ctx.obj.get("graph_iri"), timeout=timeout)
-    else:
-        result = run_sparql(text, open_ctx_graph(ctx, extra), timeout=timeout)
+    result = run_sparql(text, open_ctx_graph(ctx, extra), timeout=timeout)
     if isinstance(result, bool):
         if fmt in (None, "table", "csv", "tsv"):
             click.echo("true" if result else "false")
