@@ -194,7 +194,7 @@ def test_clicking_a_node_fills_the_panel_and_hover_highlights(open_page, pages, 
     x, y = o.node_point(CANCER + "breast")
     o.page.mouse.move(x, y)
     o.page.wait_for_timeout(150)
-    lit = o.js("csViewer.edges.get().filter(e => e.label).length")
+    lit = o.js("csViewer.drawnLabels.length")  # the figures drawn on the canvas
     dimmed = o.js("csViewer.nodes.get().filter(n => n.opacity !== undefined && n.opacity < 1).length")
     assert dimmed > 0 and lit >= 1
     o.page.mouse.click(x, y)
