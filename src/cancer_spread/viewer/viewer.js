@@ -209,9 +209,9 @@
   function showNode(id) {
     var d = INFO.nodes[id];
     if (!d) return;
-    var parts = [el("p", { class: "cs-kind" }, d.kind), el("h2", null, d.label)];
+    var parts = [el("p", { class: "cs-kind" }, d.kind), el("h2", null, label(id))];
     parts.push(d.definition ? el("p", null, d.definition) : el("p", { class: "cs-muted" }, "No definition recorded."));
-    if (d.synonyms && d.synonyms.length) parts.push(el("h3", null, "Also called"), el("p", null, d.synonyms.join(", ")));
+    if (d.synonyms && d.synonyms.length) parts.push(el("h3", null, "Also called"), el("p", null, L.displayText(d.synonyms.join(", "))));
     if (d.kind === "cancer") {
       parts.push(el("h3", null, "Spreads to (" + (outE[id] || []).length + ")"), linkList(outE[id] || [], "to"));
       parts.push(el("p", { class: "cs-muted" }, "% = highest share of patients with distant spread who have the site involved, where a source gives it."));
