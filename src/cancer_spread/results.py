@@ -244,15 +244,38 @@ class Results(Sequence[dict[str, Any]]):
             bindings.append(b)
         return {"head": {"vars": self.columns}, "results": {"bindings": bindings}}
 
-    def to_dataframe(self) -> Any:
-        """A pandas DataFrame of the rows (needs pandas)."""
+    def to_dataframe(self, *, iris: bool = False) -> Any:
+        """A pandas DataFrame of the rows (needs pandas): IRIs as the short names the table uses
+        (``site:liver``; full IRIs with ``iris=True``), figures and counts as numbers (float64,
+        or int64 when a column has no gap) with NaN where a row has none, text as text.
+
+        >>> df = Results(["site", "n"], [(Term("uri", "https://w3id.org/cancer-spread/site/liver"),
+        ...     Term("literal", "3.5", _XSD + "decimal")), (Term("uri", "urn:x"), None)]).to_dataframe()
+        >>> list(df["site"]), str(df["n"].dtype), bool(df["n"].isna()[1])
+        (['site:liver', 'urn:x'], 'float64', True)
+        """
         try:
             import pandas as pd
         except ImportError:  # pragma: no cover - depends on the environment
             from .errors import InputError
 
             raise InputError("pandas is not installed", hint="pip install 'cancer-spread[pandas]'") from None
-        return pd.DataFrame(list(self), columns=self.columns)
+        data: dict[str, Any] = {}
+        for i, column in enumerate(self.columns):
+            terms = [row[i] for row in self.rows]
+            bound = [t for t in terms if t is not None]
+            if bound and all(t.kind == "literal" and t.datatype in _NUMERIC - {_XSD + "boolean"} for t in bound):
+                values = pd.to_numeric(
+                    pd.Series([None if t is None else t.value for t in terms], dtype=object), errors="coerce"
+                )
+                if values.notna().all() and all(t.datatype in _INTEGERS for t in bound):
+                    values = values.astype("int64")
+                data[column] = values
+            elif bound and all(t.kind == "uri" for t in bound):
+                data[column] = [None if t is None else (t.value if iris else curie(t.value)) for t in terms]
+            else:
+                data[column] = [_python(t) for t in terms]
+        return pd.DataFrame(data, columns=self.columns)
 
     def _repr_html_(self) -> str:
         from html import escape
