@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["bench_cli.py", "bench_scale.py", "bench_viewer.py", "bench_ingest.py", "bench_server.py"]
+BENCHES = ["bench_cold.py", "bench_cli.py", "bench_scale.py", "bench_viewer.py", "bench_ingest.py", "bench_server.py"]
 
 
 def main() -> None:

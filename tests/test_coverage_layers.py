@@ -28,20 +28,25 @@ LAYER_SOURCES = (
     "cagney-2017",
     "habbous-2020",
     "ijcd-2019-colorectal-bone",
+    "icc-distant-metastases-2020",
     "jco-abstract-e17109-endometrial",
     "jgs-2019-colorectal-brain-bone",
     "jiang-2020",
     "engstrand-2018",
-    "kaplan-2016",
+    "gong-2018",
+    "huang-2020",
+    "kaplan-2016-breast",
     "liang-2021",
     "martin-2017",
     "myint-2021",
     "savci-heijink-2015",
+    "toraih-2021",
     "singh-2020",
     "van-gestel-2014",
     "xu-2020",
     "zhang-j-2023",
     "zhang-y-2018",
+    "zhang-y-2020",
 )
 
 
@@ -206,6 +211,9 @@ def test_martin_2017_gives_brain_spread_of_breast_cancer_at_diagnosis(graph) -> 
     [
         ("testicular cancer", "Xu 2020", ["lung", "distant lymph nodes", "liver", "bone", "brain"], 1661),
         ("cervical cancer", "Arch Gynecol Obstet 2023", ["lung", "bone", "liver", "brain"], 1772),
+        ("papillary thyroid cancer", "Toraih 2021", ["lung", "bone", "liver", "brain"], 1819),
+        ("stomach cancer", "Zhang 2020", ["liver", "lung", "bone", "brain"], 11918),
+        ("bile duct cancer", "J Oncol 2020 (ICC)", ["lung", "peritoneum", "bone"], 186),
     ],
 )
 def test_cancers_that_had_no_figure_get_a_ranked_layer(graph, cancer, source, sites, patients) -> None:
@@ -213,7 +221,8 @@ def test_cancers_that_had_no_figure_get_a_ranked_layer(graph, cancer, source, si
     # The study's own order, strongest first, is the order the graph ranks them in.
     assert [r["siteLabel"] for r in rows] == sites
     for site in sites:
-        [row] = figures(graph, cancer, site, source)
+        # Only the figures: a source may also name the site in an item without one.
+        [row] = [r for r in figures(graph, cancer, site, source) if r["value"] is not None]
         assert row["denominator"] == patients, site
 
 
@@ -245,10 +254,29 @@ def test_rare_bowel_cancer_sites_carry_figures(graph) -> None:
     assert bone["J Gastrointest Surg 2019"]["value"] == Decimal("6.12")
 
 
+@pytest.mark.parametrize(
+    ("cancer", "site", "source", "value"),
+    [
+        ("lung adenocarcinoma", "brain", "Cagney 2017", "26.8"),
+        ("lung-squamous-cell", "brain", "Cagney 2017", "15.9"),
+        ("lung adenocarcinoma", "bone", "Huang 2020", "36.86"),
+        ("breast-triple-negative", "brain", "Martin 2017", "11.37"),
+        ("breast-hr-positive-her2-negative", "bone", "Gong 2018", "73.9"),
+    ],
+)
+def test_subtypes_get_the_cells_their_layers_report(graph, cancer, site, source, value) -> None:
+    # The pan-cancer studies report some subtypes separately; those cells belong to the subtype
+    # (the parent cancer keeps its own figures).
+    rows = figures(graph, cancer, site, source)
+    values = {r["value"] for r in rows if r["measure"].startswith("share of patients with distant")}
+    assert Decimal(value) in values
+
+
 # ------------------------------------------------------------------ every layer
 
 
 def layer_items(graph) -> list[dict]:
+    """Every figure (item with a value) from the layer studies."""
     values = " ".join(f"source:{s}" for s in LAYER_SOURCES)
     return list(
         sparql(
@@ -257,8 +285,8 @@ def layer_items(graph) -> list[dict]:
             SELECT ?e ?src ?site ?measure ?value ?unit ?population ?timing ?locator ?den ?count WHERE {{
               VALUES ?src {{ {values} }}
               ?p cs:site ?site ; cs:evidence ?e .
-              ?e dcterms:source ?src .
-              OPTIONAL {{ ?e cs:measure ?measure }} OPTIONAL {{ ?e cs:value ?value }}
+              ?e dcterms:source ?src ; cs:value ?value .
+              OPTIONAL {{ ?e cs:measure ?measure }}
               OPTIONAL {{ ?e cs:unit ?unit }} OPTIONAL {{ ?e cs:population ?population }}
               OPTIONAL {{ ?e cs:timing ?timing }} OPTIONAL {{ ?e cs:locator ?locator }}
               OPTIONAL {{ ?e cs:denominator ?den }} OPTIONAL {{ ?e cs:count ?count }}
@@ -270,7 +298,7 @@ def layer_items(graph) -> list[dict]:
 
 def test_every_layer_item_is_a_comparable_figure(graph) -> None:
     items = layer_items(graph)
-    assert len(items) >= 68
+    assert len(items) >= 79
     for item in items:
         missing = [k for k in ("measure", "value", "unit", "population", "timing", "locator") if item[k] is None]
         assert not missing, (item["e"], missing)

@@ -18,6 +18,7 @@ __all__ = [
     "render_html",
     "run_query",
     "sparql",
+    "to_pyvis",
     "validate",
 ]
 
@@ -40,4 +41,8 @@ def __getattr__(name: str) -> Any:
         from .visualise import render_html
 
         return render_html
+    if name == "to_pyvis":
+        from .viewer.pyvis_network import to_pyvis
+
+        return to_pyvis
     raise AttributeError(f"module 'cancer_spread' has no attribute {name!r}")

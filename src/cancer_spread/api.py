@@ -17,14 +17,11 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .binding import bind_params, named_query
 from .engine import ENGINES, RdflibEngine, as_engine, default_engine, names_source, open_engine, time_limit
-from .errors import InputError
-from .queries import NamedQuery, coerce_text, is_entity_type, load_queries
-from .resolve import DEFAULT_PREFERENCE, resolver_for
-from .results import Results, Term
+from .results import Results
 
 if TYPE_CHECKING:  # pragma: no cover
     from rdflib import Graph
@@ -46,67 +43,13 @@ def open_graph(
     return opened.graph if isinstance(opened, RdflibEngine) else opened
 
 
-def bind_params(query: NamedQuery, graph: Any, params: Mapping[str, Any]) -> dict[str, Any]:
-    """Check ``params`` against the query's header and resolve each value to an RDF term
-    (an engine-neutral :class:`~cancer_spread.results.Term`; rdflib terms are kept as given)."""
-    unknown = sorted(set(params) - set(query.params))
-    if unknown:
-        expected = ", ".join(query.params) or "none"
-        raise InputError(
-            f"query {query.name}: unknown parameter {unknown[0]!r} (parameters: {expected})",
-            hint=f"see: cancer-spread queries {query.name}",
-        )
-    resolver = resolver_for(graph)
-    bound: dict[str, Any] = {}
-    for name, spec in query.params.items():
-        value = params.get(name)
-        if value is None or value == [] or value == "":
-            if spec.required:
-                example = f" (for example {spec.example!r})" if spec.example else ""
-                raise InputError(
-                    f"query {query.name}: missing parameter {name}{example}",
-                    hint=f"{spec.description}" if spec.description else None,
-                )
-            continue
-        values = list(value) if isinstance(value, list | tuple) else [value]
-        if len(values) > 1 and not spec.list:
-            raise InputError(f"query {query.name}: parameter {name} takes one value")
-        terms: list[Any] = []
-        for v in values:
-            if isinstance(v, Term) or type(v).__module__.startswith("rdflib"):
-                terms.append(v)
-            elif is_entity_type(spec.type):
-                prefer = spec.prefer or DEFAULT_PREFERENCE
-                terms.append(Term("uri", resolver.resolve_iri(str(v), spec.type, param=name, prefer=prefer)))
-            else:
-                terms.append(coerce_text(spec, str(v)))
-        # A list is a set: sorted, so that both engines see (and order joins on) the same VALUES.
-        bound[name] = sorted(terms, key=_sort_key) if spec.list else terms[0]
-    return bound
-
-
-def _sort_key(term: Any) -> str:
-    return term.value if isinstance(term, Term) else str(term)
-
-
-def _query(name: str) -> NamedQuery:
-    queries = load_queries()
-    if name not in queries:
-        import difflib
-
-        close = difflib.get_close_matches(name, list(queries), n=3)
-        hint = f"did you mean {', '.join(close)}?" if close else "list them with: cancer-spread queries"
-        raise InputError(f"unknown query {name!r}", hint=hint)
-    return queries[name]
-
-
 def run_query(name: str, graph: Any = None, *, timeout: float | None = None, **params: Any) -> Results:
     """Run the named query ``name`` (a file in ``queries/``) with ``params`` on ``graph`` (a
     store, an rdflib graph or an engine; by default the default engine's merged graph).
 
     Values may be labels, synonyms, codes or IRIs; they are matched without regard to case.
     """
-    query = _query(name)
+    query = named_query(name)
     engine = as_engine(graph)
     bindings = bind_params(query, names_source(engine), params)
     results = engine.query(query.text, bindings=bindings, timeout=timeout).with_sorted_lists(query.list_columns)
@@ -117,6 +60,10 @@ def run_query(name: str, graph: Any = None, *, timeout: float | None = None, **p
 _FORM = re.compile(
     r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE
 )
+
+
+#: The old name of :func:`cancer_spread.binding.named_query` (still imported by serve.py).
+_query = named_query
 
 
 def query_form(text: str) -> str:

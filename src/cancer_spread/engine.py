@@ -100,14 +100,16 @@ def open_engine(
     path: Any = None,
     endpoint: str | None = None,
     default_graph: str | None = None,
+    user: str | None = None,
 ) -> Engine:
     """The engine holding the merged graph: ``kind`` is ``oxigraph`` or ``rdflib`` (default:
     :func:`default_engine`); ``path`` keeps the Oxigraph store on disk; with ``endpoint`` the
-    queries go to that SPARQL store, and names are resolved on the local ``kind`` engine."""
+    queries go to that SPARQL store (as ``user``, password from ``$CANCER_SPREAD_PASSWORD``), and
+    names are resolved on the local ``kind`` engine."""
     kind = kind or default_engine()
     if endpoint:
         local = open_engine(kind, root, extra=extra, path=path)
-        return RemoteEngine(endpoint, default_graph=default_graph, local=local)
+        return RemoteEngine(endpoint, default_graph=default_graph, local=local, user=user)
     if kind == "oxigraph":
         try:
             import pyoxigraph  # noqa: F401
@@ -116,6 +118,10 @@ def open_engine(
                 "the oxigraph engine needs the pyoxigraph package, which is not installed",
                 hint="pip install 'pyoxigraph>=0.5,<0.6', or use --store rdflib",
             ) from None
+        if path is None:
+            from .snapshot import load_store
+
+            return load_store(root, extra=list(extra))
         from .store import Store
 
         return Store.load(root, extra=list(extra), path=path)
@@ -245,11 +251,19 @@ class RemoteEngine:
 
     name = "remote"
 
-    def __init__(self, endpoint: str, *, default_graph: str | None = None, local: Engine | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        default_graph: str | None = None,
+        local: Engine | None = None,
+        user: str | None = None,
+    ) -> None:
         from .remote import check_url
 
         self.endpoint = check_url(endpoint)
         self.default_graph = default_graph
+        self.user = user
         self._local = local
 
     @property
@@ -261,12 +275,13 @@ class RemoteEngine:
     def _send(self, text: str, timeout: float | None) -> Any:
         from .remote import sparql
 
-        return sparql(text, self.endpoint, default_graph=self.default_graph, timeout=timeout)
+        return sparql(text, self.endpoint, default_graph=self.default_graph, timeout=timeout, user=self.user)
 
     def query(self, text: str, *, bindings: Mapping[str, Any] | None = None, timeout: float | None = None) -> Results:
         from .queries import values_text
 
-        result = self._send(values_text(text, bindings) if bindings else text, timeout)
+        # No VALUES inside sub-selects: some stores (Virtuoso) answer those wrongly (remote.run_query).
+        result = self._send(values_text(text, bindings, into_subselects=False) if bindings else text, timeout)
         if not isinstance(result, Results):
             raise QueryError(
                 f"{self.endpoint}: expected rows, got {'a boolean' if isinstance(result, bool) else 'a graph'}"

@@ -13,7 +13,8 @@ The predicate (from the entity to the code):
   inclusion rules never quite match a concept; ``skos:narrowMatch`` when an entity needs several
   of them (bowel cancer: C18, C19 and C20);
 - ``skos:exactMatch`` for concepts of ontologies and thesauri (NCIt, Mondo, DOID, MeSH, UBERON,
-  OncoTree);
+  OncoTree), or ``skos:closeMatch`` when an entity has several codes of one of them (they
+  cannot all be exact; the curated exceptions say which is);
 - ``skos:broadMatch`` when a broader entity (``skos:broader``) carries the same code as a match
   (non-small cell lung cancer and ICD-10 C34, which is lung cancer);
 - then the curated exceptions of ``graph/mappings/predicates.tsv`` (breast carcinoma is
@@ -177,7 +178,8 @@ def code_mappings(triples: TripleSource, overrides: dict[tuple[str, str], tuple[
                 raw.append((s, code, prop, verified))
     per_prefix: dict[tuple[str, str, str], int] = defaultdict(int)
     for s, code, prop, _v in raw:
-        per_prefix[(s, prop, code.partition(":")[0])] += 1
+        if (curie(s), code) not in overrides:  # the rule decides among the codes left to it
+            per_prefix[(s, prop, code.partition(":")[0])] += 1
 
     first: dict[tuple[str, str], str] = {}
     for s, code, prop, _v in raw:
@@ -187,15 +189,23 @@ def code_mappings(triples: TripleSource, overrides: dict[tuple[str, str], tuple[
             predicate = "relatedMatch"
         elif prefix in _CLASSIFICATIONS:
             predicate = "narrowMatch" if per_prefix[(s, prop, prefix)] > 1 else "closeMatch"
+        elif per_prefix[(s, prop, prefix)] > 1:
+            predicate = "closeMatch"  # several concepts of one vocabulary cannot all be exact
         else:
             predicate = "exactMatch"
         first[(s, code)] = predicate
 
+    for s, code in list(first):  # the curated exceptions win, and count for the next rule
+        if (curie(s), code) in overrides:
+            first[(s, code)] = overrides[(curie(s), code)][0].removeprefix("skos:")
+
     out: list[Mapping] = []
     for s, code, _prop, verified in raw:
         predicate = first[(s, code)]
-        if predicate in ("exactMatch", "closeMatch") and any(
-            first.get((a, code)) in ("exactMatch", "closeMatch") for a in ancestors(s)
+        if (
+            (curie(s), code) not in overrides
+            and predicate in ("exactMatch", "closeMatch")
+            and any(first.get((a, code)) in ("exactMatch", "closeMatch") for a in ancestors(s))
         ):
             predicate = "broadMatch"
         predicate, comment = overrides.get((curie(s), code), ("skos:" + predicate, ""))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html as _html
 import json
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -30,12 +31,16 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from .namespaces import BASE, CS, PREFIXES, curie
 
 __all__ = [
+    "ENTITY_TYPES",
     "PAGE_KINDS",
     "entity_graph",
     "entity_html",
+    "entity_response",
+    "entity_routes",
     "index_html",
     "served_links",
     "static_links",
+    "with_dataset_jsonld",
     "write_pages",
 ]
 
@@ -225,7 +230,14 @@ def _page(title: str, body: str, data: object, home: str | None) -> str:
 
 
 def _a(href: str | None, text: str) -> str:
-    return f'<a href="{_esc(href)}">{_esc(text)}</a>' if href else _esc(text)
+    """A link, or the plain text when ``href`` is neither a web address nor a page of ours (a
+    ``javascript:`` or ``data:`` address in the data never becomes a link)."""
+    ok = bool(href) and (
+        href.startswith(("http://", "https://", "../"))  # type: ignore[union-attr]
+        or (href.startswith("/") and not href.startswith("//"))  # type: ignore[union-attr]
+        or re.fullmatch(r"[\w.-]+/[\w.-]+\.html", href or "") is not None
+    )
+    return f'<a href="{_esc(href)}">{_esc(text)}</a>' if ok else _esc(text)
 
 
 def _codes_html(graph: Graph, node: URIRef) -> str:
@@ -465,8 +477,11 @@ def index_html(graph: Graph, link: Linker) -> str:
 
 
 def write_pages(graph: Graph, folder: Path) -> list[Path]:
-    """Write the static site into ``folder`` (``index.html`` and ``<kind>/<name>.html``); return
-    the paths written. Pages only link to each other and to the sources' own addresses."""
+    """Write the static site into ``folder``: ``index.html`` and ``<kind>/<name>.html``, with each
+    entity's triples beside its page as ``<name>.ttl`` and ``<name>.jsonld`` (what the w3id rules
+    of ``docs/w3id/`` serve by content negotiation); return the paths of the pages written.
+    Pages only link to each other and to the sources' own addresses."""
+    from .export import serialise
     from .files import write_atomic
 
     folder = Path(folder)
@@ -478,6 +493,9 @@ def write_pages(graph: Graph, folder: Path) -> list[Path]:
                 continue
             path = folder / href.removeprefix("../")
             write_atomic(path, entity_html(graph, member, static_links, home="../index.html"))
+            doc = entity_graph(graph, member)
+            write_atomic(path.with_suffix(".ttl"), _turtle(doc))
+            write_atomic(path.with_suffix(".jsonld"), serialise(doc, "jsonld"))
             written.append(path)
     write_atomic(
         folder / "index.html", index_html(graph, lambda iri: (static_links(iri) or "").removeprefix("../") or None)
@@ -486,6 +504,90 @@ def write_pages(graph: Graph, folder: Path) -> list[Path]:
     return written
 
 
+def _turtle(doc: Graph) -> str:
+    from .errors import CancerSpreadError
+    from .export import serialise
+
+    try:
+        return serialise(doc, "ttl")
+    except CancerSpreadError:  # canonical Turtle refuses shared blank nodes: rdflib's writer takes them
+        return doc.serialize(format="turtle")
+
+
 def _known_prefix_paths() -> list[str]:
     """The first path segments of the project's namespaces (``cancer``, ``site``, ``vocab``…)."""
     return sorted({ns[len(BASE) :].rstrip("/") for ns in PREFIXES.values() if ns.startswith(BASE) and ns != BASE})
+
+
+# ---------------------------------------------------------------------- the endpoint's entity IRIs
+
+#: What an entity IRI answers, by content negotiation (HTML first: what a browser gets).
+ENTITY_TYPES = ("text/html", "text/turtle", "application/n-triples", "application/ld+json")
+
+
+def entity_response(
+    graph: Graph, path: str, accept: str | None, negotiate: Callable[[str | None, tuple[str, ...]], str | None]
+) -> tuple[int, str, bytes]:
+    """(status, content type, body) for the entity at ``BASE + path`` (``cancer/breast``…): its
+    page for a browser, else its triples (:func:`entity_graph`) as Turtle, N-Triples or JSON-LD.
+    ``/vocab`` answers the vocabulary as released. 404 for an IRI the graph does not use."""
+    from urllib.parse import quote
+
+    from .export import serialise
+
+    known = re.fullmatch(r"[A-Za-z0-9._~/-]+", path) is not None
+    iri = URIRef(BASE + path) if known else None
+    if path == "vocab":
+        from .ontology import vocabulary_graph
+
+        doc = vocabulary_graph(graph)
+    elif iri is not None and ((iri, None, None) in graph or (None, None, iri) in graph):
+        doc = entity_graph(graph, iri)
+    else:
+        shown = quote(path, safe="/-._~")[:200]  # the path as sent, percent-encoded: safe in any terminal
+        text = f"error: no entity {BASE}{shown} in the graph\nhint: see /sparql or the pages for the IRIs in use\n"
+        return 404, "text/plain; charset=utf-8", text.encode("utf-8")
+    media = negotiate(accept, ENTITY_TYPES)
+    if media is None:
+        text = f"error: this entity is available as {', '.join(ENTITY_TYPES)}\n"
+        return 406, "text/plain; charset=utf-8", text.encode("utf-8")
+    if media == "text/html":
+        body = entity_html(graph, URIRef(BASE + path), served_links, home="/")
+        return 200, "text/html; charset=utf-8", body.encode("utf-8")
+    fmt = {"text/turtle": "ttl", "application/n-triples": "nt", "application/ld+json": "jsonld"}[media]
+    text = _turtle(doc) if fmt == "ttl" else serialise(doc, fmt)
+    charset = "; charset=utf-8" if media.startswith("text/") or media.endswith("json") else ""
+    return 200, media + charset, text.encode("utf-8")
+
+
+def entity_routes(graph: Graph, negotiate: Callable[[str | None, tuple[str, ...]], str | None]) -> list[Any]:
+    """Starlette routes answering every IRI of the project's namespaces (``/cancer/…``,
+    ``/site/…``, ``/term/…``, ``/source/…``, ``/evidence/…``, ``/vocab/…`` and the rest) with
+    :func:`entity_response`; the endpoint mounts them."""
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    async def answer(request: Request) -> Response:
+        import anyio
+
+        path = request.url.path.lstrip("/")
+        status, media, body = await anyio.to_thread.run_sync(
+            entity_response, graph, path, request.headers.get("accept"), negotiate
+        )
+        return Response(body, status, headers={"Content-Type": media, "Vary": "Accept"})
+
+    routes = [Route("/vocab", answer, methods=["GET"])]
+    routes += [Route(f"/{folder}/{{name:path}}", answer, methods=["GET"]) for folder in _known_prefix_paths()]
+    return routes
+
+
+def with_dataset_jsonld(page: str, graph: Graph) -> str:
+    """``page`` (an HTML document) with the schema.org ``Dataset`` embedded in its head: how the
+    endpoint's landing page describes the dataset."""
+    from .export import schema_org_dataset
+
+    payload = json.dumps(schema_org_dataset(graph), ensure_ascii=False, sort_keys=True)
+    payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    script = f'<script type="application/ld+json">{payload}</script>'
+    return page.replace("</head>", script + "</head>", 1) if "</head>" in page else script + page

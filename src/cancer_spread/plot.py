@@ -174,16 +174,13 @@ def heatmap_figure(graph: Graph, *, network: nx.DiGraph | None = None) -> Figure
     :data:`MEASURE_LABEL`) and its value; a grey cell a link with no such figure, its shade and
     number the independent sources; an empty cell no spread pattern in the graph.
     """
-    import numpy as np
     from matplotlib import colormaps
     from matplotlib.colors import Normalize
-    from matplotlib.patches import Patch, Rectangle
 
     from .analyse import _network, site_groups
 
     G = _network(graph, network)
     rows, cols, sizes = heatmap_order(graph, network=G)
-    groups = site_groups(G)
     label = {n: str(d.get("label", n)) for n, d in G.nodes(data=True)}
     cmap = colormaps[_CMAP]
     norm = Normalize(vmin=0, vmax=100)
@@ -199,124 +196,153 @@ def heatmap_figure(graph: Graph, *, network: nx.DiGraph | None = None) -> Figure
         )
         ax.set_xlim(0, len(cols))
         ax.set_ylim(len(rows), 0)
-        for i, cancer in enumerate(rows):
-            for j, site in enumerate(cols):
-                if not G.has_edge(cancer, site):
-                    continue
-                d = G.edges[cancer, site]
-                figure = d.get("best_figure")
-                if figure is not None:
-                    colour = cmap(norm(figure))
-                    ax.add_patch(Rectangle((j, i), 1, 1, facecolor=colour, edgecolor="white", linewidth=0.8))
-                    ax.text(
-                        j + 0.5,
-                        i + 0.5,
-                        f"{figure:.0f}",
-                        ha="center",
-                        va="center",
-                        fontsize=6.5,
-                        fontweight="bold",
-                        color=_text_colour(colour),
-                    )
-                else:
-                    n = int(d["n_sources"])
-                    ax.add_patch(Rectangle((j, i), 1, 1, facecolor=_grey(n), edgecolor="white", linewidth=0.8))
-                    ax.text(
-                        j + 0.5,
-                        i + 0.5,
-                        str(n),
-                        ha="center",
-                        va="center",
-                        fontsize=6,
-                        fontstyle="italic",
-                        color="black" if n < 3 else "white",
-                    )
-        ax.set_xticks(np.arange(len(cols)) + 0.5, [label[s] for s in cols], rotation=90, fontsize=8.5)
-        ax.set_yticks(np.arange(len(rows)) + 0.5, [label[c] for c in rows], fontsize=8.5)
-        ax.tick_params(length=0)
-        for side in ("left", "bottom"):
-            ax.spines[side].set_visible(False)
-        ax.set_xticks(np.arange(len(cols) + 1), minor=True)
-        ax.set_yticks(np.arange(len(rows) + 1), minor=True)
-        ax.grid(which="minor", color="#f0f0f0", linewidth=0.5)
-        ax.tick_params(which="minor", length=0)
-        ax.set_axisbelow(True)
-        # Column groups: organs | lymph nodes.
-        n_organs = sum(groups[s] == "organ" for s in cols)
-        for start, stop, name in ((0, n_organs, "organs and tissues"), (n_organs, len(cols), "lymph nodes")):
-            if stop <= start:
-                continue
-            ax.annotate(
-                "",
-                xy=(start + 0.1, -0.35),
-                xytext=(stop - 0.1, -0.35),
-                xycoords="data",
-                arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 1.2},
-                annotation_clip=False,
-            )
-            ax.text((start + stop) / 2, -0.6, name, ha="center", va="bottom", fontsize=9, color="#333333")
-        if 0 < n_organs < len(cols):
-            ax.axvline(n_organs, color="#555555", linewidth=1.2)
-        # Row groups: communities of similar spread.
-        start = 0
-        for k, size in enumerate(sizes, start=1):
-            if k > 1:
-                ax.axhline(start, color="#555555", linewidth=1.2)
-            ax.text(
-                len(cols) + 0.3,
-                start + size / 2,
-                f"group {k} ({size})",
-                rotation=270,
-                ha="left",
-                va="center",
-                fontsize=8,
-                color="#555555",
-            )
-            start += size
-        # Legends: colour bar for the figure, grey patches for sources.
+        _heatmap_cells(ax, G, rows, cols, cmap, norm)
+        _heatmap_axes(ax, rows, cols, label)
+        _heatmap_groups(ax, cols, site_groups(G), sizes)
         legend_x = (left + cell * len(cols) + 0.75) / width
-        cax = fig.add_axes(
-            (legend_x, (bottom + cell * len(rows) * 0.5) / height, 0.18 / width, cell * len(rows) * 0.5 / height)
-        )
-        from matplotlib.cm import ScalarMappable
+        box = (legend_x, width, height, bottom, cell * len(rows))
+        _heatmap_legends(fig, cmap, norm, box)
+        _heatmap_texts(fig, G, title, width, height)
+    return fig
 
-        bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), cax=cax)
-        bar.set_label("best figure (%): " + MEASURE_LABEL, fontsize=8)
-        bar.ax.tick_params(labelsize=8)
-        handles = [
-            Patch(facecolor=c, edgecolor="#999999", label=f"{i}{'+' if i == len(_GREYS) else ''}")
-            for i, c in enumerate(_GREYS, start=1)
-        ]
-        fig.legend(
-            handles=handles,
-            title="no such figure:\nindependent sources\n(shade and number)",
-            title_fontsize=8,
+
+def _heatmap_cells(ax: Any, G: nx.DiGraph, rows: list[str], cols: list[str], cmap: Any, norm: Any) -> None:
+    """One cell per link: coloured with its best figure, or grey with its number of sources."""
+    from matplotlib.patches import Rectangle
+
+    for i, cancer in enumerate(rows):
+        for j, site in enumerate(cols):
+            if not G.has_edge(cancer, site):
+                continue
+            d = G.edges[cancer, site]
+            figure = d.get("best_figure")
+            if figure is not None:
+                colour = cmap(norm(figure))
+                ax.add_patch(Rectangle((j, i), 1, 1, facecolor=colour, edgecolor="white", linewidth=0.8))
+                ax.text(
+                    j + 0.5,
+                    i + 0.5,
+                    f"{figure:.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=6.5,
+                    fontweight="bold",
+                    color=_text_colour(colour),
+                )
+            else:
+                n = int(d["n_sources"])
+                ax.add_patch(Rectangle((j, i), 1, 1, facecolor=_grey(n), edgecolor="white", linewidth=0.8))
+                ax.text(
+                    j + 0.5,
+                    i + 0.5,
+                    str(n),
+                    ha="center",
+                    va="center",
+                    fontsize=6,
+                    fontstyle="italic",
+                    color="black" if n < 3 else "white",
+                )
+
+
+def _heatmap_axes(ax: Any, rows: list[str], cols: list[str], label: dict[str, str]) -> None:
+    """Site names along the bottom, cancer names down the side, a faint grid."""
+    import numpy as np
+
+    ax.set_xticks(np.arange(len(cols)) + 0.5, [label[s] for s in cols], rotation=90, fontsize=8.5)
+    ax.set_yticks(np.arange(len(rows)) + 0.5, [label[c] for c in rows], fontsize=8.5)
+    ax.tick_params(length=0)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.set_xticks(np.arange(len(cols) + 1), minor=True)
+    ax.set_yticks(np.arange(len(rows) + 1), minor=True)
+    ax.grid(which="minor", color="#f0f0f0", linewidth=0.5)
+    ax.tick_params(which="minor", length=0)
+    ax.set_axisbelow(True)
+
+
+def _heatmap_groups(ax: Any, cols: list[str], groups: dict[str, str], sizes: list[int]) -> None:
+    """Column groups (organs | lymph nodes) and row groups (communities of similar spread)."""
+    # Column groups: organs | lymph nodes.
+    n_organs = sum(groups[s] == "organ" for s in cols)
+    for start, stop, name in ((0, n_organs, "organs and tissues"), (n_organs, len(cols), "lymph nodes")):
+        if stop <= start:
+            continue
+        ax.annotate(
+            "",
+            xy=(start + 0.1, -0.35),
+            xytext=(stop - 0.1, -0.35),
+            xycoords="data",
+            arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 1.2},
+            annotation_clip=False,
+        )
+        ax.text((start + stop) / 2, -0.6, name, ha="center", va="bottom", fontsize=9, color="#333333")
+    if 0 < n_organs < len(cols):
+        ax.axvline(n_organs, color="#555555", linewidth=1.2)
+    # Row groups: communities of similar spread.
+    start = 0
+    for k, size in enumerate(sizes, start=1):
+        if k > 1:
+            ax.axhline(start, color="#555555", linewidth=1.2)
+        ax.text(
+            len(cols) + 0.3,
+            start + size / 2,
+            f"group {k} ({size})",
+            rotation=270,
+            ha="left",
+            va="center",
             fontsize=8,
-            loc="upper left",
-            bbox_to_anchor=(legend_x - 0.2 / width, (bottom + cell * len(rows) * 0.45) / height),
-            frameon=False,
-        )
-        fig.text(0.5 / width, 1 - 0.35 / height, title, fontsize=14, fontweight="bold", va="top")
-        fig.text(
-            0.5 / width,
-            1 - 0.75 / height,
-            "Coloured cell: the highest figure measured as the " + MEASURE_LABEL + " (its value in the cell). "
-            "Grey cell: a link with no such figure.\nEmpty: no spread pattern in the graph. "
-            "Rows grouped by similarity of spread (cancer-spread analyse --measure communities).",
-            fontsize=8.5,
-            va="top",
-            color="#333333",
-        )
-        n_sources = len({i["source"] for _, _, d in G.edges(data=True) for i in d.get("evidence", ())})
-        fig.text(
-            0.5 / width,
-            0.25 / height,
-            _source_note(_figure_sources(G), n_sources, width=int(width * 14)),
-            fontsize=7,
-            va="bottom",
             color="#555555",
         )
-    return fig
+        start += size
+
+
+def _heatmap_legends(fig: Figure, cmap: Any, norm: Any, box: tuple[float, float, float, float, float]) -> None:
+    """A colour bar for the figures and grey patches for the number of sources."""
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.patches import Patch
+
+    legend_x, width, height, bottom, rows_height = box
+    cax = fig.add_axes((legend_x, (bottom + rows_height * 0.5) / height, 0.18 / width, rows_height * 0.5 / height))
+    bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), cax=cax)
+    bar.set_label("best figure (%): " + MEASURE_LABEL, fontsize=8)
+    bar.ax.tick_params(labelsize=8)
+    handles = [
+        Patch(facecolor=c, edgecolor="#999999", label=f"{i}{'+' if i == len(_GREYS) else ''}")
+        for i, c in enumerate(_GREYS, start=1)
+    ]
+    fig.legend(
+        handles=handles,
+        title="no such figure:\nindependent sources\n(shade and number)",
+        title_fontsize=8,
+        fontsize=8,
+        loc="upper left",
+        bbox_to_anchor=(legend_x - 0.2 / width, (bottom + rows_height * 0.45) / height),
+        frameon=False,
+    )
+
+
+def _heatmap_texts(fig: Figure, G: nx.DiGraph, title: str, width: float, height: float) -> None:
+    """The title, how to read the figure, and the sources of its figures."""
+    fig.text(0.5 / width, 1 - 0.35 / height, title, fontsize=14, fontweight="bold", va="top")
+    fig.text(
+        0.5 / width,
+        1 - 0.75 / height,
+        "Coloured cell: the highest figure measured as the " + MEASURE_LABEL + " (its value in the cell). "
+        "Grey cell: a link with no such figure.\nEmpty: no spread pattern in the graph. "
+        "Rows grouped by similarity of spread (cancer-spread analyse --measure communities).",
+        fontsize=8.5,
+        va="top",
+        color="#333333",
+    )
+    n_sources = len({i["source"] for _, _, d in G.edges(data=True) for i in d.get("evidence", ())})
+    fig.text(
+        0.5 / width,
+        0.25 / height,
+        _source_note(_figure_sources(G), n_sources, width=int(width * 14)),
+        fontsize=7,
+        va="bottom",
+        color="#555555",
+    )
 
 
 # ---------------------------------------------------------------------- profile

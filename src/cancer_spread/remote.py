@@ -299,7 +299,8 @@ def run_query(
     ``user`` logs in (password from ``$CANCER_SPREAD_PASSWORD``). Lists made with GROUP_CONCAT
     come back in the same order as from the embedded engines (stores keep no order there).
     """
-    from .api import _query, bind_params
+    from .binding import bind_params
+    from .binding import named_query as _query
     from .load import load_graph
 
     query = _query(name)

@@ -200,7 +200,9 @@ class Endpoint:
         self.turtle: bytes | None = None
         self.graph = graph
         self.pool = WorkerPool(self.ntriples, max(1, workers), limits)
-        self.viewer = render_html(graph)
+        from .pages import with_dataset_jsonld
+
+        self.viewer = with_dataset_jsonld(render_html(graph), graph)  # the landing page names the dataset
         self.named = load_queries()
         self.named_json = _named_list(self.named)
         self.query_page = _query_page(self.named)
@@ -432,7 +434,10 @@ def make_app(
                 expose_headers=[TRUNCATED],
             )
         )
-    app = Starlette(routes=[*endpoint.routes(), *extra_routes], middleware=middleware, lifespan=lifespan)
+    from .pages import entity_routes  # the entity IRIs (/cancer/…, /site/…): pages, or RDF by Accept
+
+    routes = [*endpoint.routes(), *entity_routes(graph, negotiate), *extra_routes]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.pool = endpoint.pool
     app.state.endpoint = endpoint
     return app

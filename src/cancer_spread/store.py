@@ -243,6 +243,8 @@ class Store:
     # ------------------------------------------------------------------ the engine interface
     # (cancer_spread.engine.Engine: query, ask, construct, count, close)
     name = "oxigraph"
+    #: True for a snapshot opened read-only (:mod:`cancer_spread.snapshot`).
+    read_only = False
 
     def query(self, text: str, *, bindings: Any = None, timeout: float | None = None) -> Results:
         """Run a SELECT with ``bindings`` written in as VALUES blocks; :class:`Results`."""
@@ -281,7 +283,8 @@ class Store:
 
     def close(self) -> None:
         """Write an on-disk store's pending changes (the store stays in the process's cache)."""
-        self.inner.flush()
+        if not self.read_only:
+            self.inner.flush()
 
 
 class _Solutions:

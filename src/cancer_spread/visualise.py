@@ -23,17 +23,19 @@ from __future__ import annotations
 import functools
 import html as _html
 import json
-import math
 import os
 import random
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
+from .viewer.layout import layered
+from .viewer.style import GLOSSARY_EDGE_COLOUR, GROUP, PALETTE, colours, vis_options
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -67,34 +69,6 @@ _FILTER_ALIASES = {
     "minimum_figure": "min_figure",
 }
 
-#: Okabe–Ito colours (safe for the common kinds of colour blindness), one per node kind.
-PALETTE = {
-    "cancer": "#E69F00",  # orange
-    "site": "#56B4E9",  # sky blue
-    "lymph node group": "#009E73",  # bluish green
-    "glossary term": "#CC79A7",  # reddish purple
-    "highlight": "#0072B2",  # blue: the links of the hovered or selected node
-    "selected": "#D55E00",  # vermillion: the selected link
-}
-_BORDER = {
-    "cancer": "#8C6100",
-    "site": "#1F6F99",
-    "lymph node group": "#005C43",
-    "glossary term": "#8E3F6C",
-}
-_GROUP = {
-    "cancer": "cancer",
-    "site": "site",
-    "lymph node group": "lymph",
-    "glossary term": "glossary",
-}
-_EDGE_COLOUR = "rgba(70,84,98,0.26)"
-_GLOSSARY_EDGE_COLOUR = "rgba(142,63,108,0.55)"
-_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif"
-
-_COMPACT_ABOVE = 1000  # nodes; larger views draw small shapes, not labelled boxes
-_ROW = 28.0  # vertical distance between two nodes of one column, in layout units
-_CHAR_W = 8.4  # approximate width of one character of a 16px label
 _CITE_URL = "https://w3id.org/cancer-spread/"
 _LICENSE = "data CC BY 4.0, code MIT"
 
@@ -282,199 +256,7 @@ def _filter_presets(
     return preset
 
 
-# ------------------------------------------------------------------ layout
-
-
-def _label_width(label: str) -> float:
-    return len(label) * _CHAR_W + 20
-
-
-def _site_order(G: nx.DiGraph, sites: list[str], weight: Mapping[str, int]) -> list[list[list[str]]]:
-    """Sites grouped anatomically: sections (organs, then lymph nodes) of families (one
-    ``skos:broader`` tree each, heaviest first) of sites (depth first, heaviest child first)."""
-    in_view = set(sites)
-
-    def parent(node: str) -> str | None:
-        ps = [p for p in G.nodes[node].get("parents", ()) if p in G and G.nodes[p].get("kind") != "cancer"]
-        return sorted(ps)[0] if ps else None
-
-    root: dict[str, str] = {}
-    for s in sites:
-        seen, node = {s}, s
-        while (p := parent(node)) is not None and p not in seen:
-            seen.add(p)
-            node = p
-        root[s] = node
-    children: dict[str, list[str]] = defaultdict(list)
-    for node in G.nodes:
-        p = parent(node) if G.nodes[node].get("kind") != "cancer" else None
-        if p is not None:
-            children[p].append(node)
-
-    subtree: dict[str, int] = {}
-
-    def sub_weight(node: str, stack: frozenset[str] = frozenset()) -> int:
-        if node not in subtree:
-            subtree[node] = weight.get(node, 0) + sum(
-                sub_weight(c, stack | {node}) for c in children.get(node, ()) if c not in stack and c != node
-            )
-        return subtree[node]
-
-    def label(node: str) -> str:
-        return str(G.nodes[node].get("label", node)).casefold()
-
-    families: dict[str, list[str]] = defaultdict(list)
-    for s in sites:
-        families[root[s]].append(s)
-    ordered: dict[str, list[str]] = {}
-    for r, members in families.items():
-        out: list[str] = []
-        seen: set[str] = set()
-
-        def walk(node: str, seen: set[str] = seen, out: list[str] = out) -> None:
-            if node in seen:
-                return
-            seen.add(node)
-            if node in in_view:
-                out.append(node)
-            for c in sorted(children.get(node, ()), key=lambda c: (-sub_weight(c), label(c), c)):
-                walk(c)
-
-        walk(r)
-        out += sorted((m for m in members if m not in seen), key=lambda m: (-weight.get(m, 0), label(m), m))
-        ordered[r] = out
-
-    def is_lymph(r: str) -> bool:
-        nodes = [r, *children.get(r, ())]
-        return any(G.nodes[n].get("kind") == "lymph node group" for n in nodes)
-
-    sections: list[list[list[str]]] = [[], []]
-    for r in sorted(ordered, key=lambda r: (-sum(weight.get(m, 0) for m in ordered[r]), label(r), r)):
-        sections[1 if is_lymph(r) else 0].append(ordered[r])
-    return sections  # [organs and tissues, lymph nodes]; either may be empty
-
-
-def _layered(
-    G: nx.DiGraph, nodes: list[str], edges: list[tuple[str, str]], terms: list[dict[str, Any]]
-) -> tuple[dict[str, tuple[float, float]], list[dict[str, Any]]]:
-    """Fixed positions: cancers in a column on the left (by label), sites on the right (by
-    anatomy, then by how many cancers reach them), glossary terms beside what they describe."""
-    weight: dict[str, int] = defaultdict(int)
-    for _, v in edges:
-        weight[v] += 1
-    cancers = sorted(
-        (n for n in nodes if G.nodes[n].get("kind") == "cancer"),
-        key=lambda n: (str(G.nodes[n].get("label", n)).casefold(), n),
-    )
-    sites = [n for n in nodes if G.nodes[n].get("kind") != "cancer"]
-    sections = _site_order(G, sites, weight)
-    cap = max(40, math.ceil(1.4 * len(cancers)), math.ceil(2 * math.sqrt(len(nodes))))
-
-    pos: dict[str, tuple[float, float]] = {}
-    headers: list[dict[str, Any]] = []
-    # Cancers: one column (or several, side by side to the left, for very large graphs).
-    kc = max(1, math.ceil(len(cancers) / cap))
-    wc = max([_label_width(str(G.nodes[n].get("label", ""))) for n in cancers] or [100]) + 30
-    step_c = _ROW / kc
-    for i, n in enumerate(cancers):
-        pos[n] = (-(i % kc) * wc, i * step_c)
-    h_c = max(0.0, (len(cancers) - 1) * step_c)
-    # Sites: one column, or staggered columns when there are many.
-    n_sites = len(sites)
-    ks = max(1, math.ceil(n_sites / cap))
-    ws = max([_label_width(str(G.nodes[n].get("label", ""))) for n in sites] or [100]) + 20
-    step_s = _ROW / ks
-    gap_family, gap_section = 0.45 * _ROW, 1.5 * _ROW
-    y = 0.0
-    i = 0
-    site_rows: list[tuple[str, float, int]] = []
-    section_tops: list[tuple[float, str]] = []
-    for si, section in enumerate(sections):
-        if not section:
-            continue
-        if section_tops:
-            y += gap_section
-        # Headed by the section it is (a lymph node family may hold only its root, "lymph nodes").
-        section_tops.append((y, "Lymph nodes" if si == 1 else "Organs and tissues"))
-        for fi, family in enumerate(section):
-            if fi:
-                y += gap_family
-            for n in family:
-                site_rows.append((n, y, i % ks))
-                y += step_s
-                i += 1
-    h_s = max(0.0, y - step_s)
-    height = max(h_c, h_s)
-    # Glossary terms go beside what they describe: terms about cancers on the far left, the
-    # others on the far right. Leave room for them in the width the layout aims at.
-    in_view = set(nodes)
-    right: list[dict[str, Any]] = []
-    left: list[dict[str, Any]] = []
-    for t in terms:
-        about = [a for a in t["about"] if a in in_view]
-        if about:
-            is_cancer = all(G.nodes[a].get("kind") == "cancer" for a in about)
-            (left if is_cancer else right).append(dict(t, about=about))
-    extra_r = max([60 + _label_width(t["label"]) for t in right] or [0])
-    extra_l = max([60 + _label_width(t["label"]) for t in left] or [0])
-    # Aim at the aspect ratio of a laptop screen's canvas (about 1.3), so labels stay large.
-    target_width = 1.3 * (height + 2.5 * _ROW)
-    fixed = 0.5 * wc + 0.5 * ws + (ks - 1) * ws + (kc - 1) * wc + extra_r + extra_l
-    x_sites = max(520.0, target_width - fixed, 0.5 * (wc + ws) + 260)
-    off_c = (height - h_c) / 2
-    for n in cancers:
-        pos[n] = (pos[n][0], pos[n][1] + off_c - height / 2)
-    off_s = (height - h_s) / 2 - height / 2
-    for n, yy, col in site_rows:
-        pos[n] = (x_sites + col * ws, yy + off_s)
-    top = -height / 2 - (1.15 if len(section_tops) < 2 else 1.75) * _ROW
-    if cancers:
-        headers.append({"x": -(kc - 1) * wc / 2, "y": top, "text": "Primary cancer", "main": True})
-    if sites:
-        headers.append({"x": x_sites + (ks - 1) * ws / 2, "y": top, "text": "Where it spreads", "main": True})
-        if len(section_tops) > 1:
-            for sy, text in section_tops:
-                headers.append({"x": x_sites + (ks - 1) * ws / 2, "y": sy + off_s - 0.85 * _ROW, "text": text})
-    edge_r = x_sites + (ks - 1) * ws + ws / 2 + 60
-    edge_l = -(kc - 1) * wc - wc / 2 - 60
-    for column, side in ((right, 1), (left, -1)):
-        placed = sorted((sum(pos[a][1] for a in t["about"]) / len(t["about"]), t["id"], t) for t in column)
-        last = -math.inf
-        for ty, tid, t in placed:
-            ty = max(ty, last + _ROW)
-            half = _label_width(t["label"]) / 2
-            pos[tid] = (edge_r + half if side > 0 else edge_l - half, ty)
-            last = ty
-    return {k: (round(v[0], 1), round(v[1], 1)) for k, v in pos.items()}, headers
-
-
 # ------------------------------------------------------------------ data
-
-
-def _groups(group: Any, compact: bool) -> dict[str, Any]:
-    """vis-network groups: one shape and colour per kind of node."""
-    if compact:
-        return {
-            "cancer": group("cancer", shape="square", size=8),
-            "site": group("site", shape="dot", size=7),
-            "lymph": group("lymph node group", shape="diamond", size=7),
-            "glossary": group("glossary term", shape="triangle", size=7),
-        }
-    return {
-        "cancer": group("cancer", shape="box", shapeProperties={"borderRadius": 1}),
-        "site": group("site", shape="box", shapeProperties={"borderRadius": 13}),
-        "lymph": group(
-            "lymph node group",
-            shape="box",
-            shapeProperties={"borderRadius": 13, "borderDashes": [4, 3]},
-            borderWidth=1.5,
-        ),
-        "glossary": group(
-            "glossary term",
-            shape="box",
-            shapeProperties={"borderDashes": [2, 3], "borderRadius": 10},
-        ),
-    }
 
 
 def _num(value: Any) -> Any:
@@ -528,9 +310,63 @@ def viewer_data(
     if layout not in LAYOUTS:
         raise InputError(f"unknown layout {layout!r}", hint="use " + " or ".join(LAYOUTS))
     G, rdf = _network_of(graph)
-    terms = _glossary(rdf) if glossary else []
+    view = _view(G, rdf, focus, _glossary(rdf) if glossary else [])
+    selected = _selected(G, view, select)
+    positions: dict[str, tuple[float, float]] = {}
+    headers: list[dict[str, Any]] = []
+    if layout == "layered":
+        positions, headers = layered(G, view.nodes, view.edges, view.linked_terms)
+    vis_nodes, node_info = _node_entries(G, view, positions)
+    parts = _edge_entries(G, view.edges, node_info)
+    _add_glossary_entries(view.linked_terms, positions, vis_nodes, node_info, parts)
+    kinds_sorted = sorted(parts.kinds, key=str.casefold)
+    sources_sorted = sorted(parts.sources, key=str.casefold)
+    preset = _filter_presets(filters, G, rdf, view.nodes, kinds_sorted, parts.kind_ids, sources_sorted)
+    cancers_list = [{"id": n["id"], "label": n["label"]} for n in vis_nodes if n["group"] == "cancer"]
+    sites_list = sorted(
+        ({"id": n["id"], "label": n["label"]} for n in vis_nodes if n["group"] in ("site", "lymph")),
+        key=lambda x: (x["label"].casefold(), x["id"]),
+    )
+    return {
+        "title": _title(G, view.centres, title),
+        "version": __version__,
+        "layout": layout,
+        "focus": view.centres,
+        "select": selected,
+        "nodes": vis_nodes,
+        "edges": parts.vis_edges,
+        "info": {"nodes": node_info, "edges": parts.edge_info},
+        "sources": parts.source_table,
+        "glossary": view.terms if glossary else [],
+        "lists": {
+            "cancers": cancers_list,
+            "sites": sites_list,
+            "kinds": kinds_sorted,
+            "sources": sources_sorted,
+        },
+        "presets": preset,
+        "config": {
+            "options": vis_options(layout, physics, len(vis_nodes)),
+            "headers": headers,
+            "force": layout == "force",
+            "keepPhysics": bool(physics),
+            "colours": colours(),
+        },
+    }
 
-    # What is in view.
+
+@dataclass
+class _View:
+    """What is in view: the focus, its nodes and links, and the glossary terms about them."""
+
+    centres: list[str]
+    nodes: list[str]
+    edges: list[tuple[str, str]]
+    terms: list[dict[str, Any]]
+    linked_terms: list[dict[str, Any]]
+
+
+def _view(G: nx.DiGraph, rdf: Graph | None, focus: str | None, terms: list[dict[str, Any]]) -> _View:
     centres: list[str] = []
     if focus is not None and str(focus).strip():
         centres = _focus(G, rdf, str(focus))
@@ -542,65 +378,67 @@ def viewer_data(
     else:
         keep = {n for n in G.nodes if G.nodes[n].get("kind") == "cancer" or G.degree(n) > 0}
         edge_list = sorted(G.edges)
-    node_list = sorted(keep)
     term_list = [dict(t, about=[a for a in t["about"] if a in keep]) for t in terms]
-    linked_terms = [t for t in term_list if t["about"]]
+    return _View(centres, sorted(keep), edge_list, term_list, [t for t in term_list if t["about"]])
 
-    # The node selected when the page opens: its links are highlighted and its panel shown, so
-    # that even a screenshot of the whole graph answers one question. "auto" picks the focus, or
-    # breast cancer (the worked example of the README) in the whole-graph view.
-    selected: str | None = None
+
+def _selected(G: nx.DiGraph, view: _View, select: str | None) -> str | None:
+    """The node selected when the page opens: its links are highlighted and its panel shown, so
+    that even a screenshot of the whole graph answers one question. "auto" picks the focus, or
+    breast cancer (the worked example of the README) in the whole-graph view."""
     if select == "auto":
-        if len(centres) == 1:
-            selected = centres[0]
-        elif not centres:
-            selected = next(
-                (n for n in node_list if str(G.nodes[n].get("label", "")).casefold() == "breast cancer"),
+        if len(view.centres) == 1:
+            return view.centres[0]
+        if not view.centres:
+            return next(
+                (n for n in view.nodes if str(G.nodes[n].get("label", "")).casefold() == "breast cancer"),
                 None,
             )
-    elif select is not None and str(select).strip() and str(select).casefold() != "none":
+        return None
+    if select is not None and str(select).strip() and str(select).casefold() != "none":
         selected = _resolve_in_network(G, str(select), "select")
-        if selected not in keep:
+        if selected not in view.nodes:
             raise InputError(f"select: {select!r} is not in this view", hint="drop --select or the focus")
+        return selected
+    return None
 
-    # Title.
-    if title is None:
-        if centres and len(centres) == 1:
-            d = G.nodes[centres[0]]
-            label = str(d.get("label", centres[0]))
-            title = f"Where {label} spreads" if d.get("kind") == "cancer" else f"Cancers that spread to the {label}"
-        elif centres:
-            title = "Where cancers spread: " + ", ".join(str(G.nodes[c].get("label", c)) for c in centres)
-        else:
-            title = "Where cancers spread"
-    title = str(title)
 
-    # Positions.
-    positions: dict[str, tuple[float, float]] = {}
-    headers: list[dict[str, Any]] = []
-    if layout == "layered":
-        positions, headers = _layered(G, node_list, edge_list, linked_terms)
+def _title(G: nx.DiGraph, centres: list[str], title: str | None) -> str:
+    if title is not None:
+        return str(title)
+    if len(centres) == 1:
+        d = G.nodes[centres[0]]
+        label = str(d.get("label", centres[0]))
+        return f"Where {label} spreads" if d.get("kind") == "cancer" else f"Cancers that spread to the {label}"
+    if centres:
+        return "Where cancers spread: " + ", ".join(str(G.nodes[c].get("label", c)) for c in centres)
+    return "Where cancers spread"
 
+
+def _node_entries(
+    G: nx.DiGraph, view: _View, positions: Mapping[str, tuple[float, float]]
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The vis-network nodes (cancers, then sites, then lymph nodes, each by label) and the
+    details the side panel shows for each."""
     in_deg: dict[str, int] = defaultdict(int)
     out_deg: dict[str, int] = defaultdict(int)
-    for u, v in edge_list:
+    for u, v in view.edges:
         out_deg[u] += 1
         in_deg[v] += 1
-
-    vis_nodes: list[dict[str, Any]] = []
-    node_info: dict[str, dict[str, Any]] = {}
     kind_order = {"cancer": 0, "site": 1, "lymph node group": 2}
     ordered_nodes = sorted(
-        node_list,
+        view.nodes,
         key=lambda n: (
             kind_order.get(G.nodes[n].get("kind", "site"), 3),
             str(G.nodes[n].get("label", n)).casefold(),
             n,
         ),
     )
+    vis_nodes: list[dict[str, Any]] = []
+    node_info: dict[str, dict[str, Any]] = {}
     for n in ordered_nodes:
         d = G.nodes[n]
-        kind = d.get("kind") if d.get("kind") in _GROUP else "site"
+        kind = d.get("kind") if d.get("kind") in GROUP else "site"
         label = str(d.get("label", n))
         if kind == "cancer":
             k = out_deg[n]
@@ -609,7 +447,7 @@ def viewer_data(
         else:
             k = in_deg[n]
             tip = f"{label}\n{kind} · {k} cancer{'s' * (k != 1)} shown spread here\nclick for details"
-        node: dict[str, Any] = {"id": n, "label": label, "group": _GROUP[kind], "title": tip}
+        node: dict[str, Any] = {"id": n, "label": label, "group": GROUP[kind], "title": tip}
         if n in positions:
             node["x"], node["y"] = positions[n]
         vis_nodes.append(node)
@@ -625,80 +463,87 @@ def viewer_data(
                 {"id": p, "label": str(G.nodes[p].get("label", p)) if p in G else p} for p in d.get("parents", ())
             ],
         }
+    return vis_nodes, node_info
 
-    vis_edges: list[dict[str, Any]] = []
-    edge_info: dict[str, dict[str, Any]] = {}
-    kinds: set[str] = set()
-    kind_ids: dict[str, str] = {}
-    sources: set[str] = set()
-    source_table: list[dict[str, Any]] = []
-    source_index: dict[tuple[Any, ...], int] = {}
+
+@dataclass
+class _EdgeParts:
+    """The links, their evidence and the filter lists gathered on the way."""
+
+    vis_edges: list[dict[str, Any]] = field(default_factory=list)
+    edge_info: dict[str, dict[str, Any]] = field(default_factory=dict)
+    kinds: set[str] = field(default_factory=set)
+    kind_ids: dict[str, str] = field(default_factory=dict)
+    sources: set[str] = field(default_factory=set)
+    source_table: list[dict[str, Any]] = field(default_factory=list)
+    source_index: dict[tuple[Any, ...], int] = field(default_factory=dict)
+
+
+_EVIDENCE_KEYS = ("kind", "kind_id", "value", "unit", "measure", "denominator", "count", "population", "timing", "note")
+
+
+def _evidence_item(ev: Mapping[str, Any], parts: _EdgeParts) -> dict[str, Any]:
+    """One evidence item for the page; its source goes in one table, referred to by number
+    (many items share one source)."""
+    item = {key: _num(ev.get(key)) for key in _EVIDENCE_KEYS}
+    item = {k: v for k, v in item.items() if v is not None}  # smaller pages
+    source = {
+        "key": _source_key(ev),
+        "short": _num(ev.get("source_short")),
+        "title": _num(ev.get("source_title")),
+        "publisher": _num(ev.get("source_publisher")),
+        "link": _safe_link(ev.get("link")),
+    }
+    signature = tuple(source.values())
+    if signature not in parts.source_index:
+        parts.source_index[signature] = len(parts.source_table)
+        parts.source_table.append(source)
+    item["src"] = parts.source_index[signature]
+    if item.get("kind"):
+        parts.kinds.add(str(item["kind"]))
+        if item.get("kind_id"):
+            parts.kind_ids[str(item["kind_id"])] = str(item["kind"])
+    parts.sources.add(source["key"])
+    return item
+
+
+def _edge_tooltip(cl: str, sl: str, best: float | None, quant: bool, n_sources: int, edge_kinds: list[str]) -> str:
+    lines = [f"{cl} → {sl}"]
+    if best is not None:
+        lines.append(f"up to {_fmt(best)}% of patients with distant spread have it here")
+    elif quant:
+        lines.append("figures reported (see the evidence)")
+    else:
+        lines.append("named in lists; no figure")
+    lines.append(f"{n_sources} source{'s' * (n_sources != 1)} · " + (", ".join(edge_kinds) or "no evidence kind"))
+    lines.append("click for the evidence")
+    return "\n".join(lines)
+
+
+def _edge_entries(G: nx.DiGraph, edge_list: list[tuple[str, str]], node_info: Mapping[str, Any]) -> _EdgeParts:
+    """The spread links: vis-network edges (width by sources and figure, dashed when no figure)
+    and their evidence for the side panel."""
+    parts = _EdgeParts()
     for i, (u, v) in enumerate(edge_list):
         d = G.edges[u, v]
         best = _num(d.get("best_figure"))
         quant = bool(d.get("quantitative"))
-        items = []
-        for ev in d.get("evidence", ()) or ():
-            item = {
-                key: _num(ev.get(key))
-                for key in (
-                    "kind",
-                    "kind_id",
-                    "value",
-                    "unit",
-                    "measure",
-                    "denominator",
-                    "count",
-                    "population",
-                    "timing",
-                    "note",
-                )
-            }
-            item = {k: v for k, v in item.items() if v is not None}  # smaller pages
-            # Sources go in one table, referred to by number: many items share one source.
-            source = {
-                "key": _source_key(ev),
-                "short": _num(ev.get("source_short")),
-                "title": _num(ev.get("source_title")),
-                "publisher": _num(ev.get("source_publisher")),
-                "link": _safe_link(ev.get("link")),
-            }
-            signature = tuple(source.values())
-            if signature not in source_index:
-                source_index[signature] = len(source_table)
-                source_table.append(source)
-            item["src"] = source_index[signature]
-            items.append(item)
-            if item.get("kind"):
-                kinds.add(str(item["kind"]))
-                if item.get("kind_id"):
-                    kind_ids[str(item["kind_id"])] = str(item["kind"])
-            sources.add(source["key"])
+        items = [_evidence_item(ev, parts) for ev in d.get("evidence", ()) or ()]
         edge_kinds = [str(k) for k in d.get("kinds", ())] or sorted({str(it["kind"]) for it in items if it.get("kind")})
-        kinds.update(edge_kinds)
-        n_sources = int(d.get("n_sources") or len({source_table[it["src"]]["key"] for it in items}))
-        cl, sl = node_info[u]["label"], node_info[v]["label"]
-        lines = [f"{cl} → {sl}"]
-        if best is not None:
-            lines.append(f"up to {_fmt(best)}% of patients with distant spread have it here")
-        elif quant:
-            lines.append("figures reported (see the evidence)")
-        else:
-            lines.append("named in lists; no figure")
-        lines.append(f"{n_sources} source{'s' * (n_sources != 1)} · " + (", ".join(edge_kinds) or "no evidence kind"))
-        lines.append("click for the evidence")
+        parts.kinds.update(edge_kinds)
+        n_sources = int(d.get("n_sources") or len({parts.source_table[it["src"]]["key"] for it in items}))
         eid = f"e{i}"
         edge: dict[str, Any] = {
             "id": eid,
             "from": u,
             "to": v,
             "width": _edge_width(n_sources, best),
-            "title": "\n".join(lines),
+            "title": _edge_tooltip(node_info[u]["label"], node_info[v]["label"], best, quant, n_sources, edge_kinds),
         }
         if not quant:
             edge["dashes"] = [7, 5]
-        vis_edges.append(edge)
-        edge_info[eid] = {
+        parts.vis_edges.append(edge)
+        parts.edge_info[eid] = {
             "type": "spread",
             "from": u,
             "to": v,
@@ -710,8 +555,17 @@ def viewer_data(
             "quantitative": quant,
             "evidence": items,
         }
+    return parts
 
-    # Glossary terms linked to what they describe.
+
+def _add_glossary_entries(
+    linked_terms: list[dict[str, Any]],
+    positions: Mapping[str, tuple[float, float]],
+    vis_nodes: list[dict[str, Any]],
+    node_info: dict[str, dict[str, Any]],
+    parts: _EdgeParts,
+) -> None:
+    """Glossary terms as nodes, linked to what they describe."""
     for t in linked_terms:
         tid = t["id"]
         node = {
@@ -735,151 +589,20 @@ def viewer_data(
             "about": [{"id": a, "label": node_info[a]["label"]} for a in t["about"]],
         }
         for j, a in enumerate(t["about"]):
-            gid = f"g{len(edge_info)}_{j}"
-            vis_edges.append(
+            gid = f"g{len(parts.edge_info)}_{j}"
+            parts.vis_edges.append(
                 {
                     "id": gid,
                     "from": tid,
                     "to": a,
                     "width": 1,
                     "dashes": [2, 4],
-                    "color": {"color": _GLOSSARY_EDGE_COLOUR},
+                    "color": {"color": GLOSSARY_EDGE_COLOUR},
                     "arrows": {"to": {"enabled": False}},
                     "title": f"glossary: “{t['label']}” is about the {node_info[a]['label']}",
                 }
             )
-            edge_info[gid] = {"type": "about", "from": tid, "to": a}
-
-    kinds_sorted = sorted(kinds, key=str.casefold)
-    sources_sorted = sorted(sources, key=str.casefold)
-    preset = _filter_presets(filters, G, rdf, node_list, kinds_sorted, kind_ids, sources_sorted)
-
-    n_total = len(vis_nodes)
-    force = layout == "force"
-    if force:
-        iterations = 400 if n_total <= 300 else 200 if n_total <= 1500 else 100
-        physics_options: dict[str, Any] = {
-            "enabled": True,
-            "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {
-                "gravitationalConstant": -80,
-                "centralGravity": 0.01,
-                "springLength": 140,
-                "springConstant": 0.05,
-                "avoidOverlap": 0.5,
-            },
-            "stabilization": {
-                "enabled": True,
-                "iterations": iterations,
-                "updateInterval": 50,
-                "fit": True,
-            },
-        }
-    elif physics:
-        physics_options = {
-            "enabled": True,
-            "solver": "barnesHut",
-            "barnesHut": {"springLength": 160, "avoidOverlap": 0.3},
-            "stabilization": {"enabled": False},
-        }
-    else:
-        physics_options = {"enabled": False}
-
-    # Past a thousand nodes, labelled boxes cost more to draw than they help: draw small
-    # shapes instead (labels appear below them when zoomed in).
-    compact = n_total > _COMPACT_ABOVE
-
-    def group(kind: str, **extra: Any) -> dict[str, Any]:
-        colour, border = PALETTE[kind], _BORDER[kind]
-        return {
-            "color": {
-                "background": colour,
-                "border": border,
-                "highlight": {"background": colour, "border": "#000000"},
-                "hover": {"background": colour, "border": "#000000"},
-            },
-            "font": {"color": "#111111"},
-            **extra,
-        }
-
-    options = {
-        "autoResize": True,
-        "layout": {"improvedLayout": force and n_total <= 150, "randomSeed": 7},
-        "physics": physics_options,
-        "interaction": {
-            "hover": True,
-            "hoverConnectedEdges": False,
-            "selectConnectedEdges": False,
-            "tooltipDelay": 150,
-            "multiselect": False,
-            "keyboard": {"enabled": True, "bindToWindow": False},
-        },
-        "nodes": {
-            "font": {"size": 16, "face": _FONT, "color": "#111111"},
-            "margin": {"top": 3, "bottom": 3, "left": 7, "right": 7},
-            "borderWidth": 1,
-            "borderWidthSelected": 3,
-            "shapeProperties": {"borderRadius": 4},
-        },
-        "edges": {
-            "smooth": False,
-            "arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},
-            "color": {
-                "color": _EDGE_COLOUR,
-                "highlight": PALETTE["selected"],
-                "hover": PALETTE["highlight"],
-                "inherit": False,
-            },
-            "font": {
-                "size": 12,
-                "face": _FONT,
-                "color": "#0B3D62",
-                "strokeWidth": 4,
-                "strokeColor": "#ffffff",
-                "align": "horizontal",
-            },
-            "selectionWidth": 2,
-            "hoverWidth": 1,
-        },
-        "groups": _groups(group, compact),
-    }
-
-    cancers_list = [{"id": n["id"], "label": n["label"]} for n in vis_nodes if n["group"] == "cancer"]
-    sites_list = sorted(
-        ({"id": n["id"], "label": n["label"]} for n in vis_nodes if n["group"] in ("site", "lymph")),
-        key=lambda x: (x["label"].casefold(), x["id"]),
-    )
-    return {
-        "title": title,
-        "version": __version__,
-        "layout": layout,
-        "focus": centres,
-        "select": selected,
-        "nodes": vis_nodes,
-        "edges": vis_edges,
-        "info": {"nodes": node_info, "edges": edge_info},
-        "sources": source_table,
-        "glossary": term_list if glossary else [],
-        "lists": {
-            "cancers": cancers_list,
-            "sites": sites_list,
-            "kinds": kinds_sorted,
-            "sources": sources_sorted,
-        },
-        "presets": preset,
-        "config": {
-            "options": options,
-            "headers": headers,
-            "force": force,
-            "keepPhysics": bool(physics),
-            "colours": {
-                "edge": _EDGE_COLOUR,
-                "highlight": PALETTE["highlight"],
-                "glossaryEdge": _GLOSSARY_EDGE_COLOUR,
-                "dim": "rgba(70,84,98,0.07)",
-            },
-        },
-    }
+            parts.edge_info[gid] = {"type": "about", "from": tid, "to": a}
 
 
 # ------------------------------------------------------------------ page

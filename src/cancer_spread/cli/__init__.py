@@ -8,7 +8,7 @@ click, this package's shared options and the module of the command asked for:
 
 - :mod:`.answers`: the named-query commands, ``query``, ``queries``, ``sparql``
 - :mod:`.listing`: ``list`` (what the graph covers)
-- :mod:`.data`: ``validate``, ``fmt``, ``build``, ``stats``, ``export``
+- :mod:`.data`: ``validate``, ``fmt``, ``build``, ``stats``, ``export``, ``pages``
 - :mod:`.viewer`: ``visualise``
 - :mod:`.analyse`: ``analyse``, ``plot``
 - :mod:`.ingest`: ``ingest``
@@ -51,6 +51,7 @@ COMMANDS: dict[str, str] = {
     "build": "data",
     "stats": "data",
     "export": "data",
+    "pages": "data",
     # viewer
     "visualise": "viewer",
     # topic modules

@@ -1,4 +1,4 @@
-"""Data jobs: ``validate``, ``fmt``, ``build``, ``stats`` and ``export``."""
+"""Data jobs: ``validate``, ``fmt``, ``build``, ``stats``, ``export`` and ``pages``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import click
 
 from .options import CONTEXT, graph_options, handle_errors, load_ctx_graph
 
-__all__ = ["build", "export", "fmt", "stats", "validate"]
+__all__ = ["build", "export", "fmt", "pages", "stats", "validate"]
 
 
 # ---------------------------------------------------------------------- data jobs
@@ -68,7 +68,9 @@ def fmt(ctx: click.Context, files: tuple[Path, ...], check: bool) -> None:
 @click.pass_context
 @handle_errors
 def build(ctx: click.Context, output: Path, extra: tuple[Path, ...]) -> None:
-    """Build the release files: the merged graph (canonical Turtle) and its VoID/DCAT description."""
+    """Build the release files: the merged graph (Turtle, N-Triples, JSON-LD, RDF/XML), the spread
+    edges (CSV, GraphML, GEXF), the dataset description (VoID, schema.org), the JSON-LD context,
+    the SSSOM mappings and the vocabulary as its own ontology (Turtle, RDF/XML)."""
     from ..export import build_release
 
     graph = load_ctx_graph(ctx, extra)
@@ -131,3 +133,30 @@ def export(ctx: click.Context, fmt: str, output: Path | None, extra: tuple[Path,
     else:
         write_atomic(output, data)
         click.echo(str(output), err=True)
+
+
+@click.command(context_settings=CONTEXT)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build/pages"),
+    show_default=True,
+    help="Folder for the site (index.html, cancer/, site/, term/, source/).",
+)
+@graph_options
+@click.pass_context
+@handle_errors
+def pages(ctx: click.Context, output: Path, extra: tuple[Path, ...]) -> None:
+    """Write a static, offline site: one page per cancer, site, glossary term and source, and an
+    index. Each page has the definition, where it spreads (or what spreads to it) with frequency
+    level, figures and sources, the codes, a small chart, and its data as JSON-LD.
+
+    \b
+    Example:
+      cancer-spread pages -o site && open site/index.html
+    """
+    from ..pages import write_pages
+
+    written = write_pages(load_ctx_graph(ctx, extra), output)
+    click.echo(f"{len(written)} pages written; open {(Path(output) / 'index.html').resolve()}")
