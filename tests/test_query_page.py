@@ -4,35 +4,25 @@ their IRIs; the project's prefixes are predeclared for your own SPARQL."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
-from pathlib import Path
 
 import pytest
 
-from .conftest import need
 from .test_serve import client, server  # noqa: F401 - pytest fixtures
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def page(server):  # noqa: F811
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        need(False, "the playwright package is not installed")
-    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    need(Path(chromium).exists() or shutil.which(chromium) is not None, f"chromium is not at {chromium}")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"], headless=True)
-        pg = browser.new_page()
-        pg.errors = []
-        pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
-        pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-        yield pg
-        browser.close()
+def page(browser, server):  # noqa: F811
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.errors = []
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    yield pg
+    context.close()  # and its connections, before the server stops
+    time.sleep(0.5)  # let the server see them closed
 
 
 def _run(page) -> None:

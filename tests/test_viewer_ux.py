@@ -17,7 +17,6 @@ from tests.test_viewer_browser import (  # noqa: F401 - pytest fixtures
     FIXTURE,
     ROOT,
     SITE,
-    browser,
     graphs,
     open_page,
 )
@@ -218,6 +217,8 @@ def test_long_and_bidi_labels(open_page, tmp_path):  # noqa: F811
     # The layout is not collapsed into a strip: the long node is no wider than a column.
     box = o.js(f"csViewer.network.getBoundingBox('{CANCER}longname')")
     assert box["right"] - box["left"] < 500
+    pos = o.js(f"csViewer.network.getPositions(['{CANCER}longname', '{SITE}bone'])")
+    assert abs(pos[SITE + "bone"]["x"] - pos[CANCER + "longname"]["x"]) < 2000  # columns laid out for 40 characters
     o.js(f"csViewer.selectNode('{CANCER}longname')")
     assert (
         o.page.locator("#cs-panel h2").inner_text() == long.strip()
