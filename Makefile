@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: view test js lint fmt bench chromium java virtuoso clean
+.PHONY: view test js lint fmt readme bench chromium java virtuoso clean
 
 $(STAMP): pyproject.toml
 	@echo "[setup 1/3] creating $(VENV) (a Python environment for this project)"
@@ -53,6 +53,10 @@ virtuoso:
 fmt: $(STAMP)
 	$(BIN)/cancer-spread fmt
 	$(BIN)/ruff format src tests bench visualise.py
+
+## readme: regenerate the README's table of counts from the graph
+readme: $(STAMP)
+	$(BIN)/python scripts/update-readme
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -96,6 +99,32 @@ def run_cli(cli_path):
         )
 
     return run
+
+
+@pytest.fixture(scope="session")
+def listener() -> Iterator[dict[str, object]]:
+    """A TCP listener on the loopback: every connection to it is counted (there must be none)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    sock.settimeout(0.2)
+    state: dict[str, object] = {"port": sock.getsockname()[1], "connections": 0, "stop": False}
+
+    def serve() -> None:
+        while not state["stop"]:
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                continue
+            state["connections"] = int(state["connections"]) + 1  # type: ignore[call-overload]
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield state
+    state["stop"] = True
+    thread.join(2)
+    sock.close()
 
 
 @pytest.fixture(scope="session")

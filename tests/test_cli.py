@@ -29,7 +29,7 @@ def mini_root(tmp_path_factory) -> Path:
 
 
 GOLDEN_CASES = {
-    # Ranked by the best comparable figure (bone 60 > liver 40), then sources.
+    # Ranked by frequency level (bone and liver very common), then the comparable figure (60 > 40).
     "sites-alpha": ["sites", "alpha", "--format", "csv"],
     # bone includes its part, the spine (beta); alpha has 2 sources, beta 1.
     "primaries-bone": ["primaries", "bone", "--format", "csv"],
@@ -166,7 +166,9 @@ def test_bad_input_exits_2_with_one_clear_message(run_cli, args, message: str) -
 def test_no_rows_still_exit_0(run_cli) -> None:
     result = run_cli("sites", "breast", "--source", "no such source at all", "--format", "csv")
     assert result.returncode == 0
-    assert result.stdout.splitlines() == ["site,siteLabel,bestFigure,nSources,nEvidence,kinds,sources"]
+    assert result.stdout.splitlines() == [
+        "site,siteLabel,frequency,classification,bestFigure,figure,partOf,nSources,nEvidence,kinds,sources"
+    ]
 
 
 def test_timeout_option(run_cli) -> None:
@@ -267,30 +269,26 @@ def test_build_writes_release_files(run_cli, tmp_path: Path) -> None:
     result = run_cli("build", "-o", str(tmp_path / "b"))
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in (tmp_path / "b").iterdir())
-    assert names == ["cancer-spread.ttl", "context.jsonld", "void.ttl"]
+    from cancer_spread.export import RELEASE_FILES
+
+    assert names == sorted(RELEASE_FILES)
 
 
 def test_readme_figures_match_stats(graph) -> None:
-    import re
+    """The README's table of counts is the one `make readme` generates from the graph."""
+    from cancer_spread.stats import README_END, README_START, compute_stats, markdown_table
 
-    from cancer_spread.stats import compute_stats
-
-    s = compute_stats(graph)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert README_START in readme and README_END in readme, "README.md lost its table of counts markers"
+    shown = readme[readme.index(README_START) + len(README_START) : readme.index(README_END)].strip()
+    assert shown == markdown_table(compute_stats(graph)), "README counts are stale: run `make readme`"
 
-    def row(label: str) -> str:
-        m = re.search(rf"^\| {re.escape(label)} \| (.+?) \|$", readme, re.M)
-        assert m, f"README.md lost its '{label}' row"
-        return m.group(1)
 
-    assert row("primary cancers (with subtypes)") == str(s["primary_cancers"])
-    assert row("sites (of which lymph node groups)") == f"{s['sites']} ({s['lymph_node_groups']})"
-    assert row("spread patterns") == str(s["spread_patterns"])
-    assert row("evidence items (with a figure)") == f"{s['evidence']} ({s['quantitative_evidence']})"
-    assert row("sources") == str(s["sources"])
-    assert row("glossary terms") == str(s["glossary_terms"])
-    assert row("lymph node rules / route claims") == f"{s['node_rules']} / {s['route_claims']}"
-    assert row("verified / unverified codes") == f"{s['verified_codes']} / {s['unverified_codes']}"
+def test_stats_markdown_is_the_readme_table(run_cli) -> None:
+    out = run_cli("stats", "--format", "markdown")
+    assert out.returncode == 0, out.stderr
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert out.stdout.strip() in readme
 
 
 # ------------------------------------------------------------------ engines and the fast path

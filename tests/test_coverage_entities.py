@@ -40,10 +40,10 @@ WHERE_IT_SPREADS = {
     "NHL": {"central nervous system", "bone marrow", "kidney", "adrenal gland", "lung", "pleura"},
     "multiple myeloma": {"skin", "soft tissue", "liver", "pleura", "lymph nodes", "central nervous system"},
     "leukemia": {"central nervous system", "testis"},
-    "eye melanoma": {"liver"},
+    "eye melanoma": {"liver", "lung", "bone"},
     "mucosal melanoma": {"lung", "liver", "distant lymph nodes"},
     "anal cancer": {"distant lymph nodes", "liver", "lung", "bone"},
-    "vulvar cancer": {"inguinal lymph nodes", "lung", "liver", "bone"},
+    "vulvar cancer": {"inguinal lymph nodes", "lung", "liver", "bone", "skin"},
     "penile cancer": {"inguinal lymph nodes", "pelvic lymph nodes", "lung", "liver"},
     "gall bladder cancer": {"liver", "distant lymph nodes", "lung", "bone", "brain"},
     "small bowel cancer": {"liver"},
@@ -57,7 +57,7 @@ WHERE_IT_SPREADS = {
     "medullary thyroid carcinoma": {"lung", "bone", "liver", "mediastinum", "brain"},
     "anaplastic thyroid cancer": {"lung", "brain"},
     "islet cell tumour": {"lymph nodes", "liver"},
-    "small bowel NET": {"liver"},
+    "small bowel NET": {"liver", "peritoneum"},
     "lung carcinoid": {"liver", "brain"},
     "ER-positive breast cancer": {"bone", "lung", "liver", "brain"},
     "HER2+ breast cancer": {"liver", "bone", "lung", "brain"},
@@ -228,9 +228,7 @@ def test_blood_cancer_definitions_say_how_spread_differs(graph, term, phrase) ->
 
 def test_hodgkin_site_shares_are_not_called_patient_shares(graph) -> None:
     # Gaudio 2018 reports shares of extralymphatic sites, not of patients: the measure must say so.
-    rows = sparql(
-        "SELECT ?m WHERE { evidence:hodgkin-lymphoma--lung--gaudio-2018-hodgkin cs:measure ?m }", graph
-    )
+    rows = sparql("SELECT ?m WHERE { evidence:hodgkin-lymphoma--lung--gaudio-2018-hodgkin cs:measure ?m }", graph)
     assert [str(r["m"]).rsplit("/", 1)[-1] for r in rows] == ["metastatic-sites-at-site"]
 
 
@@ -315,3 +313,50 @@ def test_krukenberg_tumour_points_at_the_ovary_and_diffuse_gastric_cancer(graph)
     assert sparql(
         "ASK { term:krukenberg-tumour cs:aboutSite site:ovary ; cs:aboutCancer cancer:gastric-diffuse }", graph
     )
+
+
+MPW, APW = "metastatic-patients-with-site", "all-patients-with-site"
+
+
+def _figure(graph, ev: str) -> tuple[float, int | None, str, str]:
+    [row] = sparql(
+        "SELECT ?v ?d ?m ?t WHERE { evidence:" + ev + " cs:value ?v ; cs:measure ?m ; cs:timing ?t ."
+        " OPTIONAL { evidence:" + ev + " cs:denominator ?d } }",
+        graph,
+    )
+    d = int(row["d"]) if row.get("d") is not None else None
+    return float(row["v"]), d, str(row["m"]).rsplit("/", 1)[-1], str(row["t"]).rsplit("/", 1)[-1]
+
+
+@pytest.mark.parametrize(
+    ("ev", "expected"),
+    [
+        # Prieske 2016: 20 of 391 women had distant spread; lung 9, liver 7, bone 5, skin 4 of the 20.
+        ("vulva--lung--prieske-2016-vulva", (45.0, 20, MPW, "disease-course")),
+        ("vulva--skin--prieske-2016-vulva", (20.0, 20, MPW, "disease-course")),
+        # COMS report 15: among deaths with metastasis of large choroidal melanoma, liver 93%, lung 24%, bone 16%.
+        ("uveal-melanoma--liver--coms-report-15", (93.0, None, MPW, "disease-course")),
+        ("uveal-melanoma--bone--coms-report-15", (16.0, None, MPW, "disease-course")),
+        # Myeloma outside bone is rare: 1 of 200 people with a pleural mass, 3 of 200 with a breast mass.
+        ("myeloma--pleura--hadassah-2002-extraosseous-myeloma", (0.5, 200, APW, "unspecified")),
+        ("myeloma--breast--hadassah-2002-extraosseous-myeloma", (1.5, 200, APW, "unspecified")),
+        # Medulloblastoma outside the nervous system: lymph nodes in 65% at autopsy.
+        ("medulloblastoma--lymph-nodes--medulloblastoma-systemic-103-cases", (65.0, None, MPW, "at-autopsy")),
+        # Vaginal metastases in 36 of 804 women treated for gestational trophoblastic neoplasia.
+        ("gestational-choriocarcinoma--vagina--berry-2008-gtn-vagina", (4.5, 804, APW, "unspecified")),
+        ("penile--inguinal-lymph-nodes--hu-2019-penile-meta", (36.0, 4802, APW, "unspecified")),
+        ("gut-net--peritoneum--vumc-sinet-peritoneal", (30.6, 219, APW, "disease-course")),
+        (
+            "non-seminoma--retroperitoneal-lymph-nodes--nicolai-1995-nsgct-surveillance",
+            (19.0, 85, APW, "disease-course"),
+        ),
+    ],
+)
+def test_cancer_specific_figures_keep_value_measure_denominator_and_timing(graph, ev, expected) -> None:
+    assert _figure(graph, ev) == expected
+
+
+def test_uveal_melanoma_goes_to_the_liver_far_more_than_the_lungs(graph) -> None:
+    assert {"liver", "lung", "bone"} <= site_labels(graph, "eye melanoma")
+    liver, lung = (_figure(graph, f"uveal-melanoma--{s}--coms-report-15")[0] for s in ("liver", "lung"))
+    assert liver > 3 * lung

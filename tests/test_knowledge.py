@@ -78,29 +78,7 @@ def test_supraclavicular_rule_links_the_glossary(graph) -> None:
 # ------------------------------------------------------------------ competency questions
 
 
-@pytest.mark.parametrize(
-    ("cancer", "top"),
-    [
-        ("bowel cancer", "liver"),
-        ("prostate", "bone"),
-        ("pancreatic cancer", "liver"),
-        ("ovarian cancer", "peritoneum"),
-        ("small cell lung cancer", "liver"),
-    ],
-)
-def test_where_does_it_spread_most(graph, cancer, top) -> None:
-    rows = run_query("metastatic-sites", graph, cancer=cancer)
-    assert rows[0]["siteLabel"] == top
-
-
-def test_ranking_rule_is_honest(graph) -> None:
-    rows = run_query("metastatic-sites", graph, cancer="breast")
-    figures = [r["bestFigure"] for r in rows]
-    with_figure = [f for f in figures if f is not None]
-    # Sites with a comparable figure come first, in descending order; the rest follow.
-    assert figures[: len(with_figure)] == sorted(with_figure, reverse=True)
-    tail = rows[len(with_figure) :]
-    assert [r["nSources"] for r in tail] == sorted((r["nSources"] for r in tail), reverse=True)
+# Where each cancer spreads most, and how sites are ranked: tests/test_honest_answers.py
 
 
 def test_what_spreads_to_bone(graph) -> None:

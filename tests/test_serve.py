@@ -349,7 +349,10 @@ def test_named_query_params(client, graph) -> None:
     csv_resp = client.get(
         "/queries/metastatic-sites", params={"cancer": "bowel cancer"}, headers={"Accept": "text/csv"}
     )
-    assert csv_resp.text.splitlines()[0] == "site,siteLabel,bestFigure,nSources,nEvidence,kinds,sources"
+    assert (
+        csv_resp.text.splitlines()[0]
+        == "site,siteLabel,frequency,classification,bestFigure,figure,partOf,nSources,nEvidence,kinds,sources"
+    )
     bad = client.get("/queries/metastatic-sites", params={"cancer": "brest cancer"})
     assert bad.status_code == 400
     assert "unknown primary cancer 'brest cancer'" in bad.text and "breast cancer" in bad.text

@@ -49,7 +49,10 @@ def run_query(name: str, graph: Any = None, *, timeout: float | None = None, **p
 
     Values may be labels, synonyms, codes or IRIs; they are matched without regard to case.
     """
+    from .sparqlcheck import check_timeout
+
     query = named_query(name)
+    timeout = check_timeout(timeout)
     engine = as_engine(graph)
     bindings = bind_params(query, names_source(engine), params)
     results = engine.query(query.text, bindings=bindings, timeout=timeout).with_sorted_lists(query.list_columns)
@@ -79,16 +82,32 @@ def query_form(text: str) -> str:
     return m.group(1).upper() if m else "SELECT"
 
 
-def sparql(text: str, graph: Any = None, *, timeout: float | None = None) -> Any:
+def sparql(text: str, graph: Any = None, *, timeout: float | None = None, allow_remote: bool = False) -> Any:
     """Run the user's own SPARQL. SELECT gives :class:`Results`, ASK a bool, CONSTRUCT and
-    DESCRIBE an rdflib Graph. The project's prefixes are predeclared. Updates are refused."""
+    DESCRIBE an rdflib Graph. The project's prefixes are predeclared. Updates are refused, and so
+    are ``SERVICE`` and (on the embedded engines) ``FROM`` unless ``allow_remote``; overlong and
+    deeply nested queries are refused before any engine parses them
+    (:mod:`cancer_spread.sparqlcheck`)."""
+    from .errors import CancerSpreadError, QueryError
+    from .sparqlcheck import check_query, check_timeout
+
+    timeout = check_timeout(timeout)
     engine = as_engine(graph)
+    check_query(text, allow_remote=allow_remote, endpoint=engine.name == "remote")
     form = query_form(text)
-    if form == "ASK":
-        return engine.ask(text, timeout=timeout)
-    if form in ("CONSTRUCT", "DESCRIBE"):
-        return engine.construct(text, timeout=timeout)
-    return engine.query(text, timeout=timeout)
+    try:
+        if form == "ASK":
+            return engine.ask(text, timeout=timeout)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            return engine.construct(text, timeout=timeout)
+        return engine.query(text, timeout=timeout)
+    except CancerSpreadError:
+        raise
+    except (Exception, RecursionError) as err:  # rdflib's evaluator raises assorted errors
+        raise QueryError(
+            f"query: the {engine.name} engine cannot evaluate it ({type(err).__name__}: {err})",
+            hint="check the functions and graph patterns the query uses",
+        ) from None
 
 
 def validate(graph: Graph | None = None) -> list[Any]:

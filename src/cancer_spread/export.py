@@ -457,8 +457,9 @@ def build_release(graph: Graph, folder: Path) -> list[Path]:
     """Write the release files (:data:`RELEASE_FILES`) into ``folder``: the merged graph in four
     RDF formats, the spread edges as CSV, GraphML and GEXF, the dataset description (VoID and
     schema.org), the JSON-LD context, the SSSOM mapping set and the vocabulary as its own
-    ontology (Turtle and RDF/XML); return the paths written."""
-    from .files import write_atomic
+    ontology (Turtle and RDF/XML); return the paths written. The files are written as a set: all
+    new or all old (:func:`cancer_spread.files.write_set`)."""
+    from .files import write_set
     from .ontology import vocabulary_graph
     from .sssom import sssom_text
     from .turtle import canonical_turtle
@@ -478,8 +479,5 @@ def build_release(graph: Graph, folder: Path) -> list[Path]:
             "cancer-spread-vocab.owl": serialise(vocab, "xml"),
         }
     )
-    out = []
-    for name in RELEASE_FILES:
-        write_atomic(folder / name, texts[name])
-        out.append(folder / name)
-    return out
+    # As a set: all new files or all old ones, never a mix (see files.write_set).
+    return write_set({folder / name: texts[name] for name in RELEASE_FILES})

@@ -87,13 +87,16 @@ def load_graph(
     example cohort evidence written by ``cancer-spread ingest``), plus the derived triples and
     the dataset description.
 
-    The result is cached per process and rebuilt when any source file changes; treat it as
-    read-only (pass ``cache=False`` for a private copy).
+    Every file passes the input gate first (:mod:`cancer_spread.gate`). The result is cached per
+    process and rebuilt when any source file changes; treat it as read-only (pass
+    ``cache=False`` for a private copy).
     """
+    from .gate import check_files
     from .version import __version__
 
     paths = find_paths(root)
     files = paths.turtle_files() + [Path(p) for p in extra]
+    check_files(files)  # the input gate: the same rules as the Oxigraph engine
     key = (str(file_signature(files)), derived)
     if cache and key in _GRAPH_CACHE:
         return _GRAPH_CACHE[key]

@@ -65,6 +65,7 @@ PREFIXES: dict[str, str] = dict(
             "dcat": "http://www.w3.org/ns/dcat#",
             "dcterms": "http://purl.org/dc/terms/",
             "evidence": BASE + "evidence/",
+            "frequency": BASE + "frequency/",
             "kind": BASE + "evidence-kind/",
             "mapping": BASE + "mapping/",
             "measure": BASE + "measure/",

@@ -279,8 +279,9 @@ def values_text(
 
     This is how ``initBindings`` behave in rdflib — the variable is bound everywhere, also inside
     a FILTER EXISTS of a UNION branch that does not mention it — written in standard SPARQL, so
-    any engine gives the same answers. Values are RDF terms written with ``.n3()``, never user
-    text. Variables without a value stay unbound.
+    any engine gives the same answers. Values are RDF terms, never user text, written by
+    :func:`cancer_spread.sparqlterm.sparql_term` (the one function that writes terms into query
+    text; it refuses what it cannot write safely). Variables without a value stay unbound.
 
     With ``into_subselects=False`` a sub-select that names its outputs (not ``SELECT *``) gets no
     VALUES block: its other variables are its own in standard SPARQL, and the block outside
@@ -299,17 +300,20 @@ def values_text(
     """
     if not bindings:
         return text
+    from .results import neutral
+    from .sparqlterm import sparql_term
+
     renamed, edits = _values_plan(text, frozenset(bindings), into_subselects)
     names = sorted(bindings)
     if len(names) == 1:
-        terms = " ".join(t.n3() for t in _as_list(bindings[names[0]]))
+        terms = " ".join(sparql_term(neutral(t)) for t in _as_list(bindings[names[0]]))
         blocks = f"VALUES ?{renamed.get(names[0], names[0])} {{ {terms} }}"
     else:
         # One block for all the variables: Virtuoso 7.2 ignores all but one of several VALUES
         # blocks in a group where a path like ?site skos:broader* ?x starts from the variable.
         rows = itertools.product(*(_as_list(bindings[name]) for name in names))
         variables = " ".join(f"?{renamed.get(name, name)}" for name in names)
-        data = " ".join("(" + " ".join(t.n3() for t in row) + ")" for row in rows)
+        data = " ".join("(" + " ".join(sparql_term(neutral(t)) for t in row) + ")" for row in rows)
         blocks = f"VALUES ({variables}) {{ {data} }}"
     out, last = [], 0
     for start, end, replacement in edits:

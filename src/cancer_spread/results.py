@@ -140,21 +140,10 @@ def _json_term(term: Term | None) -> dict[str, str] | None:
     return out
 
 
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-
-
 def _n3(term: Term) -> str:
-    if term.kind == "uri":
-        return f"<{term.value}>"
-    if term.kind == "bnode":
-        return f"_:{term.value}"
-    quoted = f'"{_escape(term.value)}"'
-    if term.lang:
-        return f"{quoted}@{term.lang}"
-    if term.datatype:
-        return f"{quoted}^^<{term.datatype}>"
-    return quoted
+    from .sparqlterm import sparql_term
+
+    return sparql_term(term)
 
 
 def _cell(term: Term | None) -> str:
@@ -285,7 +274,9 @@ class Results(Sequence[dict[str, Any]]):
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
     def to_text(self, fmt: str = "table") -> str:
-        """Render as ``table`` (aligned, for a terminal), ``csv``, ``tsv`` or ``json``."""
+        """Render as ``table`` (aligned, for a terminal: text from the data is made safe with
+        :func:`cancer_spread.textsafe.terminal_safe`), or ``csv``, ``tsv`` or ``json`` (exact
+        values)."""
         if fmt == "json":
             return json.dumps(self.to_sparql_json(), indent=2, ensure_ascii=False) + "\n"
         if fmt in ("csv", "tsv"):
@@ -329,9 +320,13 @@ class Results(Sequence[dict[str, Any]]):
         return render([self.columns[i] for i in keep], cells, width=width, layout=self.layout)
 
 
+
 def _shown(term: Term | None) -> str:
-    """A cell for a terminal: line breaks and tabs as spaces."""
-    return " ".join(_cell(term).replace("\t", " ").split())
+    """A cell for a terminal: line breaks and tabs as spaces, other control, escape and bidi
+    characters shown escaped."""
+    from .textsafe import terminal_safe
+
+    return terminal_safe(" ".join(_cell(term).replace("\t", " ").splitlines()))
 
 
 def _tsv_term(term: Term | None) -> str:

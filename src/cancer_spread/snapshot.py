@@ -4,8 +4,8 @@ A cold command (``cancer-spread sites breast``) would otherwise parse every Turt
 the derivation before it can answer. The first run writes the finished store to the user's
 cache folder under a name made from the SHA-256 of the sources' *content* (and the package
 version); later runs open that store read-only, which takes milliseconds. A changed, added or
-removed source (a Turtle file, or a CONSTRUCT query of the derivation) gives another name, so a
-stale snapshot is never used; old snapshots are pruned.
+removed source (a Turtle file, a CONSTRUCT query of the derivation, or the package's own code)
+gives another name, so a stale snapshot is never used; old snapshots are pruned.
 
 The cache folder is ``$CANCER_SPREAD_CACHE`` if set (``off`` turns snapshots off), else
 ``$XDG_CACHE_HOME/cancer-spread`` or ``~/.cache/cancer-spread``. A snapshot is written to a
@@ -74,7 +74,8 @@ def load_store(root: str | os.PathLike[str] | None = None, *, extra: Sequence[st
     folder = cache_dir()
     store = None
     if folder is not None:
-        key = content_key(files)
+        # The code that builds the store is a source too (a checkout changes without a new version).
+        key = content_key(files + sorted(Path(__file__).resolve().parent.rglob("*.py")))
         snap = folder / f"store-{key[:40]}"
         store = _open(snap)
         if store is None:

@@ -8,7 +8,9 @@ magnitude faster. Answers are those of the rdflib engine: the test suite runs ev
 on both.
 
 With ``path`` the store lives on disk (RocksDB) and is reused while the source files are
-unchanged, so a large graph is parsed once.
+unchanged (by content), so a large graph is parsed once; see :mod:`cancer_spread.diskstore` for
+the stamp, the rebuilds and the lock. Every source file passes the input gate
+(:mod:`cancer_spread.gate`) before the store sees it.
 
 >>> store = Store.load()
 >>> len(store) > 5000
@@ -64,6 +66,7 @@ class Store:
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
+        self._lock: Any = None
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -75,11 +78,13 @@ class Store:
         path: str | os.PathLike[str] | None = None,
         cache: bool = True,
     ) -> Store:
-        """The ontology, the curated graph and ``extra`` files (Turtle, or N-Triples/N-Quads by
-        their suffix), with the derived triples and the dataset description. ``path`` keeps the
-        store on disk and reuses it while no source file has changed."""
+        """The ontology, the curated graph and ``extra`` files (Turtle, or N-Triples as ``.nt``: what
+        the input gate lets through, the same for both engines), with the derived triples and the
+        dataset description. ``path`` keeps the store on disk and reuses it while no source file
+        has changed (by content; see :mod:`cancer_spread.diskstore`)."""
         import pyoxigraph as ox
 
+        from .gate import check_files
         from .version import __version__
 
         paths = find_paths(root)
@@ -89,24 +94,21 @@ class Store:
         if cache and key in _CACHE:
             return _CACHE[key]
         if path is not None:
-            folder = Path(path)
-            folder.mkdir(parents=True, exist_ok=True)
-            stamp = folder / _SIGNATURE
-            inner = ox.Store(str(folder / "store"))
-            store = cls(inner)
-            try:
-                current = json.loads(stamp.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                current = None  # no stamp, or an unreadable one: rebuild
-            if current != signature:
-                stamp.unlink(missing_ok=True)
-                inner.clear()
-                store._fill(files, paths, __version__, on_disk=True)
-                inner.flush()
-                from .files import write_atomic
+            from .diskstore import content_signature, open_on_disk
+            from .files import note_input
 
-                write_atomic(stamp, json.dumps(signature))
+            for f in files:
+                note_input(f)
+
+            def fill(inner: Any) -> None:
+                check_files(files)  # the input gate, before the store sees any file
+                cls(inner)._fill(files, paths, __version__, on_disk=True)
+
+            inner, lock = open_on_disk(path, content_signature(files, __version__), fill)
+            store = cls(inner)
+            store._lock = lock  # held (shared) while the store is in use
         else:
+            check_files(files)  # the input gate: the same rules as the rdflib engine
             store = cls(ox.Store())
             store._fill(files, paths, __version__)
         if cache:
@@ -230,8 +232,8 @@ class Store:
             raise QueryError(
                 f"{origin}:{line}:{col}: SPARQL syntax error: {m.group(3).strip()}\n    {bad}\n    {' ' * (col - 1)}^"
             ) from None
-        except OSError as err:  # pyoxigraph raises OSError for evaluation errors (e.g. SERVICE)
-            raise QueryError(f"{origin}: {err}") from None
+        except (OSError, RuntimeError, ValueError) as err:  # pyoxigraph's evaluation errors
+            raise QueryError(f"{origin}: {err}", hint="check the functions and patterns the query uses") from None
 
     def select(self, text: str, *, timeout: float | None = None) -> Results:
         """Run a SELECT and return :class:`Results`."""

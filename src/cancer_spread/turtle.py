@@ -177,14 +177,17 @@ def format_files(paths: Iterable[Path], *, check: bool = False) -> list[Path]:
 
     Returns the files that were (or, with ``check``, would be) changed.
     """
+    from .gate import check_file, read_regular
     from .load import parse_file
 
     changed = []
     for path in paths:
-        original = Path(path).read_text(encoding="utf-8")
+        data = read_regular(path, what="Turtle file")  # refuses FIFOs and devices before reading
+        check_file(path, data)
+        original = data.decode("utf-8")
         text = canonical_turtle(parse_file(Path(path)))
         if text != original:
             changed.append(Path(path))
             if not check:
-                write_atomic(Path(path), text)
+                write_atomic(Path(path), text, replace_input=True)
     return changed

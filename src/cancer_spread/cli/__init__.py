@@ -1,6 +1,8 @@
 """The ``cancer-spread`` command: a thin layer over the library.
 
-Exit codes: 0 answered (even with no rows), 1 problems found by a check, 2 bad input.
+Exit codes: 0 answered (even with no rows), 1 problems found by a check, 2 bad input,
+3 an internal error (a bug: one line says where to report it; ``--debug`` shows the traceback),
+130 interrupted. No traceback reaches the user (:class:`cancer_spread.guard.SafeGroup`).
 
 One module per command group, all registered in :data:`COMMANDS` below; a command's module is
 imported only when that command runs (or its help is shown), so that a cold query loads only
@@ -25,6 +27,7 @@ from typing import Any
 
 import click
 
+from ..guard import SafeGroup, debug_option
 from .options import CONTEXT
 
 __all__ = ["COMMANDS", "main"]
@@ -100,8 +103,9 @@ class _LazyCommands(MutableMapping[str, Any]):
         return name in self._where or name in self._loaded
 
 
-class LazyGroup(click.Group):
-    """A click group whose commands are listed in a registry and imported when used."""
+class LazyGroup(SafeGroup):
+    """A click group whose commands are listed in a registry and imported when used (and whose
+    failures end as one clear message, never a traceback)."""
 
     def __init__(self, *args: Any, registry: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -131,6 +135,7 @@ def _first_sentence(text: str) -> str:
 
 @click.group(cls=LazyGroup, registry=COMMANDS, context_settings=CONTEXT)
 @click.version_option(package_name="cancer-spread", prog_name="cancer-spread")
+@debug_option
 @click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),

@@ -94,7 +94,8 @@ def analyse(ctx: click.Context, measure: str | None, cancer: str | None, fmt: st
     graph = load_ctx_graph(ctx, extra)
     network = spread_network(graph)
     if measure is not None:
-        click.echo(run_measure(measure, graph, cancer=cancer, network=network).to_text(fmt), nl=False)
+        # color=True: CSV/TSV/JSON exact (click strips ANSI-like text otherwise); tables are made safe
+        click.echo(run_measure(measure, graph, cancer=cancer, network=network).to_text(fmt), nl=False, color=True)
         return
     names = [n for n in MEASURE_NAMES if n != "profile" or cancer is not None]
     for k, name in enumerate(names):

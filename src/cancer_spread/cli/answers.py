@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from ..guard import Seconds
 from .options import (
     CONTEXT,
     AnswerCommand,
@@ -291,7 +292,14 @@ def queries(name: str | None) -> None:
     default=None,
     help="Rows: table|csv|tsv|json (default table). Graphs (CONSTRUCT/DESCRIBE): ttl|nt|jsonld (default ttl).",
 )
-@click.option("--timeout", type=float, default=None, metavar="SECONDS", help="Stop a query that runs longer than this.")
+@click.option(
+    "--timeout", type=Seconds(), default=None, metavar="SECONDS", help="Stop a query that runs longer than this."
+)
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Allow SERVICE (and FROM on the embedded graph), which send requests to the addresses in the query.",
+)
 @store_options
 @endpoint_options
 @graph_options
@@ -303,9 +311,13 @@ def sparql(
     file: Path | None,
     fmt: str | None,
     timeout: float | None,
+    allow_remote: bool,
     extra: tuple[Path, ...],
 ) -> None:
     """Run your own SPARQL (read-only; the project's prefixes are predeclared).
+
+    Nothing is fetched from other addresses: SERVICE and FROM are refused unless --allow-remote.
+    Queries longer than 1,000,000 characters or nested more than 64 deep are refused.
 
     \b
     Example:
@@ -317,13 +329,24 @@ def sparql(
         raise InputError(
             "give the query as an argument or with --file, not both", hint='cancer-spread sparql "SELECT …"'
         )
+    from ..sparqlcheck import MAX_QUERY_CHARS, check_query
+
     if file is not None:
+        from ..errors import LoadError
+        from ..gate import read_regular
+
         try:
-            text = file.read_text(encoding="utf-8")
-        except OSError as err:
-            raise InputError(f"{file}: cannot read: {err.strerror}") from None
+            data = read_regular(file, limit=4 * MAX_QUERY_CHARS + 4, what="query file")
+            text = data.decode("utf-8")
+        except LoadError as err:
+            raise InputError(err.message.replace("no such file", "cannot read: no such file"), hint=err.hint) from None
+        except UnicodeDecodeError as err:
+            line = data[: err.start].count(b"\n") + 1
+            raise InputError(f"{file}:{line}: not UTF-8 text ({err.reason})", hint="save the file as UTF-8") from None
     assert text is not None
-    result = run_sparql(text, open_ctx_graph(ctx, extra), timeout=timeout)
+    endpoint = ctx.obj.get("endpoint")
+    check_query(text, allow_remote=allow_remote, endpoint=bool(endpoint))
+    result = run_sparql(text, open_ctx_graph(ctx, extra), timeout=timeout, allow_remote=allow_remote)
     if isinstance(result, bool):
         if fmt in (None, "table", "csv", "tsv"):
             click.echo("true" if result else "false")
@@ -340,7 +363,7 @@ def sparql(
         gfmt = fmt or "ttl"
         if gfmt not in ("ttl", "nt", "jsonld"):
             raise InputError(f"--format {gfmt}: a CONSTRUCT/DESCRIBE result is a graph", hint="use ttl, nt or jsonld")
-        click.echo(serialise(result, gfmt), nl=False)
+        click.echo(serialise(result, gfmt), nl=False, color=True)  # exact: click strips ANSI otherwise
         return
     rfmt = fmt or "table"
     if rfmt not in ("table", "csv", "tsv", "json"):

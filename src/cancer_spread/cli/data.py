@@ -22,12 +22,13 @@ __all__ = ["build", "export", "fmt", "pages", "stats", "validate"]
 def validate(ctx: click.Context, extra: tuple[Path, ...]) -> None:
     """Check the merged graph against the SHACL shapes and every QC query. Exit 1 on problems."""
     from ..paths import find_paths
+    from ..textsafe import terminal_safe
     from ..validate import validate_graph
 
     graph = load_ctx_graph(ctx, extra)
     findings = validate_graph(graph, find_paths(ctx.obj.get("root")))
     for f in findings:
-        click.echo(f.format())
+        click.echo(terminal_safe(f.format(), keep_newlines=True))  # values come from the data
     if findings:
         click.echo(f"{len(findings)} problem{'s' if len(findings) != 1 else ''} found", err=True)
         sys.exit(1)
@@ -79,19 +80,24 @@ def build(ctx: click.Context, output: Path, extra: tuple[Path, ...]) -> None:
 
 
 @click.command(context_settings=CONTEXT)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
 @graph_options
 @click.pass_context
 @handle_errors
 def stats(ctx: click.Context, fmt: str, extra: tuple[Path, ...]) -> None:
-    """Counts computed from the graph: cancers, sites, patterns, evidence, sources, terms."""
+    """Counts computed from the graph: cancers, sites, patterns, evidence, sources, terms.
+
+    `--format markdown` prints the README's table of counts (`make readme` writes it there).
+    """
     import json
 
-    from ..stats import compute_stats
+    from ..stats import compute_stats, markdown_table
 
     numbers = compute_stats(load_ctx_graph(ctx, extra))
     if fmt == "json":
         click.echo(json.dumps(numbers, indent=2))
+    elif fmt == "markdown":
+        click.echo(markdown_table(numbers))
     else:
         width = max(len(k) for k in numbers)
         for key, value in numbers.items():
@@ -129,7 +135,7 @@ def export(ctx: click.Context, fmt: str, output: Path | None, extra: tuple[Path,
 
     data = export_text(load_ctx_graph(ctx, extra), fmt)
     if output is None:
-        click.echo(data, nl=False)
+        click.echo(data, nl=False, color=True)  # exact: click strips ANSI otherwise
     else:
         write_atomic(output, data)
         click.echo(str(output), err=True)

@@ -216,9 +216,16 @@ def table(
 
 
 def _run(ctx: click.Context, file: Path, opts: dict[str, Any], run: Callable[..., Any]) -> None:
-    from ..files import write_atomic
+    from ..files import check_output, note_input, write_atomic
+    from ..gate import read_regular
     from ..ingest import CohortInfo, _NothingToWrite
     from ..load import load_graph
+
+    # The data file is an input: refused if it is a FIFO or a device (before it is opened), and
+    # no output may replace it.
+    if not file.is_file():
+        read_regular(file, limit=0, what="data file")  # says why: missing, a FIFO, a device...
+    note_input(file)
 
     when = opts["ingest_date"]
     cohort = CohortInfo(
@@ -233,7 +240,10 @@ def _run(ctx: click.Context, file: Path, opts: dict[str, Any], run: Callable[...
         ingest_date=when.date() if isinstance(when, datetime.datetime) else None,
     )
     cohort.check()
+    output = opts["output"] or Path("build") / f"cohort-{cohort.slug}.ttl"
     graph = load_graph(ctx.obj.get("root"), extra=list(opts["extra"]))
+    if str(output) != "-":
+        check_output(output)  # before the work: not an input, not a FIFO or a device
     try:
         with _progress(file) as progress:
             result = run(cohort, graph, progress)
@@ -242,9 +252,8 @@ def _run(ctx: click.Context, file: Path, opts: dict[str, Any], run: Callable[...
         raise
     _report(result)
     text = result.text
-    output = opts["output"] or Path("build") / f"cohort-{cohort.slug}.ttl"
     if str(output) == "-":
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=True)  # exact: click strips ANSI otherwise
     else:
         write_atomic(output, text)
         click.echo(str(output))
@@ -281,6 +290,9 @@ def _progress(file: Path) -> Iterator[Callable[[int], None] | None]:
 
 
 def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> None:
+    from ..textsafe import terminal_safe
+
+    rows = [tuple(terminal_safe(str(c)) for c in r) for r in rows]  # values come from the user's data
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for r in [header, *rows]:
         click.echo("  " + "  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip(), err=True)

@@ -5,15 +5,14 @@ each other.
 
 from __future__ import annotations
 
-import functools
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ..errors import CancerSpreadError, InputError
+from ..errors import InputError
+from ..guard import Seconds, guarded
 
 __all__ = [
     "CONTEXT",
@@ -31,26 +30,10 @@ __all__ = [
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-def _fail(err: CancerSpreadError) -> None:
-    click.echo(f"error: {err.message}", err=True)
-    if err.hint:
-        click.echo(f"  hint: {err.hint}", err=True)
-    sys.exit(err.exit_code)
-
-
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn library errors into one clear message on stderr and the right exit code."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except CancerSpreadError as err:
-            _fail(err)
-        except BrokenPipeError:  # e.g. piped into `head`
-            sys.exit(0)
-
-    return wrapper
+    """Turn library errors into one clear message on stderr and the right exit code; anything
+    unexpected into one line with a pointer to report it (see :mod:`cancer_spread.guard`)."""
+    return guarded(func)
 
 
 # ---------------------------------------------------------------------- help
@@ -189,7 +172,7 @@ def row_options(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
     func = click.option(
         "--timeout",
-        type=float,
+        type=Seconds(),
         default=None,
         metavar="SECONDS",
         help="Stop a query that runs longer than this.",
@@ -204,7 +187,9 @@ def load_ctx_graph(ctx: click.Context, extra: tuple[Path, ...]) -> Any:
 
 
 def print_rows(results: Any, fmt: str) -> None:
-    click.echo(results.to_text(fmt), nl=False)
+    # Tables are made terminal-safe by to_text; CSV, TSV and JSON keep the exact values, so
+    # click must not strip what looks like ANSI codes from them (color=True keeps them).
+    click.echo(results.to_text(fmt), nl=False, color=True)
 
 
 def run_named(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from ..guard import Seconds
 from .options import CONTEXT, graph_options, handle_errors, load_ctx_graph
 
 __all__ = ["push", "serve"]
@@ -19,9 +20,7 @@ __all__ = ["push", "serve"]
 @click.command(context_settings=CONTEXT)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
-@click.option(
-    "--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds a query may run."
-)
+@click.option("--timeout", type=Seconds(), default=10.0, show_default=True, help="Seconds a query may run.")
 @click.option(
     "--max-query-length",
     type=click.IntRange(min=1),
@@ -107,7 +106,7 @@ def serve(
     metavar="IRI",
     help="Replace this named graph (default: the store's default graph).",
 )
-@click.option("--timeout", type=float, default=None, metavar="SECONDS", help="Give up after this long.")
+@click.option("--timeout", type=Seconds(), default=None, metavar="SECONDS", help="Give up after this long.")
 @graph_options
 @click.pass_context
 @handle_errors

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from ..guard import Percent
 from .options import CONTEXT, graph_options, handle_errors, load_ctx_graph
 
 __all__ = ["visualise"]
@@ -48,7 +49,7 @@ __all__ = ["visualise"]
 )
 @click.option(
     "--min-figure",
-    type=float,
+    type=Percent(),
     default=None,
     help="Preset filter: hide links whose best figure is below this percentage.",
 )
