@@ -75,6 +75,10 @@ COLUMN_HEADINGS: dict[str, str] = {
 }
 
 
+#: Columns a table may leave out, first to last, when it cannot fit the width otherwise (what they
+#: say is elsewhere in the row or in `evidence`).
+SPARE = ("nEvidence", "kinds", "partOf", "bestFigure", "sources", "nSources")
+
 #: What each column means, for --help (one place, beside the headings).
 COLUMN_MEANINGS: dict[str, str] = {
     "site": "the site's IRI (CSV/TSV/JSON only)",
@@ -283,9 +287,29 @@ def render(
     heads = [heading(c) for c in columns]
     lines: list[str] | None = None
     if layout == "table" and heads:
-        widths = _widths(heads, rows, width)
+        # Too many columns for the width: leave out empty columns, then the least needed
+        # (:data:`SPARE`), and say so, before giving up the table.
+        keep = list(range(len(columns)))
+        spare = [i for i in keep if rows and not any(r[i] for r in rows)]
+        spare += [columns.index(c) for c in SPARE if c in columns and columns.index(c) not in spare]
+        left_out: list[str] = []
+        while True:
+            shown = [[r[i] for i in keep] for r in rows]
+            widths = _widths([heads[i] for i in keep], shown, width)
+            # A column squeezed far below its text reads badly: rather leave a spare one out.
+            squeezed = widths is not None and any(
+                w < 12 and max([0] + [text_width(r[k]) for r in shown]) > 2 * w for k, w in enumerate(widths)
+            )
+            if (widths is not None and not squeezed) or not spare or len(keep) <= 2:
+                break
+            drop = spare.pop(0)
+            keep.remove(drop)
+            left_out.append(heads[drop])
         if widths is not None:
-            lines = _table(heads, rows, widths)
+            lines = _table([heads[i] for i in keep], [[r[i] for i in keep] for r in rows], widths)
+            if left_out:
+                note = f"(not shown to fit {width} columns: {', '.join(left_out)}; all columns: --format csv)"
+                lines += _wrap(note, width, None)
     if lines is None:
         lines = _records(heads, rows, width) if heads else []
     n = len(rows)
