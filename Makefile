@@ -7,16 +7,25 @@ STAMP  := $(VENV)/.installed
 .PHONY: view test js lint fmt readme bench chromium java virtuoso clean
 
 $(STAMP): pyproject.toml
+	@echo "[setup 1/3] creating $(VENV) (a Python environment for this project)"
 	$(PYTHON) -m venv $(VENV)
+	@echo "[setup 2/3] updating pip"
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@echo "[setup 3/3] installing cancer-spread and its packages into $(VENV) (about a minute the first time)"
+	$(BIN)/python -m pip install --quiet --progress-bar on -e ".[test]"
 	touch $(STAMP)
 
 ## view: build the graph, write the interactive viewer, answer an example question
 view: $(STAMP)
+	@echo "[view 1/3] building the graph into build/"
 	$(BIN)/cancer-spread build -o build
+	@echo "[view 2/3] writing the interactive viewer"
 	$(BIN)/cancer-spread visualise -o build/cancer-spread.html
+	@echo "[view 3/3] an example question: where does bowel cancer spread?"
 	$(BIN)/cancer-spread sites "bowel cancer"
+	@echo ""
+	@echo "Open build/cancer-spread.html in a browser. Ask more with $(BIN)/cancer-spread --help"
+	@echo "(or run 'source $(BIN)/activate' once, then just: cancer-spread sites breast)."
 
 ## test: lint, validate the data, check canonical Turtle, run the whole test suite
 test: $(STAMP) chromium java virtuoso

@@ -125,3 +125,29 @@ def listener() -> Iterator[dict[str, object]]:
     state["stop"] = True
     thread.join(2)
     sock.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium, headless, driven by Playwright: one for the whole session, shared by
+    every browser test (two Playwright drivers cannot run in one process at once)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        need(False, "the playwright package is not installed")
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    need(Path(chromium).exists() or shutil.which(chromium) is not None, f"chromium is not at {chromium}")
+    args = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-default-apps",
+        "--disable-extensions",
+    ]
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=args, headless=True)
+        yield b
+        b.close()

@@ -112,8 +112,9 @@ def test_row_formats(run_cli, fmt: str) -> None:
     elif fmt == "tsv":
         assert result.stdout.startswith("?site\t?siteLabel")
         assert "<https://w3id.org/cancer-spread/site/" in result.stdout
-    else:
-        assert "siteLabel" in result.stdout.splitlines()[0]
+    else:  # a table for people: headings in words, no IRI column
+        assert result.stdout.splitlines()[0].startswith("site ")
+        assert "siteLabel" not in result.stdout and "https://" not in result.stdout
 
 
 def test_stats_json_keys(run_cli) -> None:

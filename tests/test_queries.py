@@ -154,6 +154,14 @@ def test_results_as_dataframe(graph) -> None:
     df = run_query("metastatic-sites", graph, cancer="breast").to_dataframe()
     assert isinstance(df, pd.DataFrame)
     assert list(df.columns)[:2] == ["site", "siteLabel"]
+    # Figures are numbers (NaN where a site has none), so they sort and plot; IRIs are the
+    # short names of the table, full IRIs on request.
+    assert df["bestFigure"].dtype == "float64" and df["bestFigure"].isna().any()
+    assert df["nSources"].dtype == "int64"
+    assert df.sort_values("bestFigure", ascending=False)["siteLabel"].iloc[0] == "bone"
+    assert df["site"].str.startswith("site:").all()
+    full = run_query("metastatic-sites", graph, cancer="breast").to_dataframe(iris=True)
+    assert full["site"].str.startswith("https://w3id.org/cancer-spread/site/").all()
 
 
 def test_sparql_json_format(graph) -> None:

@@ -339,5 +339,8 @@ def test_select_option():
 
     assert viewer_data()["select"].endswith("/cancer/breast")
     assert viewer_data(select=None)["select"] is None
-    assert viewer_data(focus="liver")["select"].endswith("/site/liver")
+    # A word naming a cancer and a site is the cancer ("liver" as in "liver cancer"); the
+    # site by its CURIE.
+    assert viewer_data(focus="liver")["select"].endswith("/cancer/liver")
+    assert viewer_data(focus="site:liver")["select"].endswith("/site/liver")
     assert viewer_data(select="prostate cancer")["select"].endswith("/cancer/prostate")

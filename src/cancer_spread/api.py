@@ -55,7 +55,9 @@ def run_query(name: str, graph: Any = None, *, timeout: float | None = None, **p
     timeout = check_timeout(timeout)
     engine = as_engine(graph)
     bindings = bind_params(query, names_source(engine), params)
-    return engine.query(query.text, bindings=bindings, timeout=timeout).with_sorted_lists(query.list_columns)
+    results = engine.query(query.text, bindings=bindings, timeout=timeout).with_sorted_lists(query.list_columns)
+    results.layout = query.layout
+    return results
 
 
 _FORM = re.compile(

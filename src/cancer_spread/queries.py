@@ -187,6 +187,11 @@ class NamedQuery:
             header=header,
         )
 
+    @property
+    def layout(self) -> str:
+        """How a terminal shows the answer: ``table`` (default) or ``records`` (``#+ layout``)."""
+        return "records" if self.header.get("layout") == "records" else "table"
+
     @cached_property
     def prepared(self) -> Any:
         """The parsed query, prepared once and reused."""

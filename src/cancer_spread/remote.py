@@ -317,7 +317,9 @@ def run_query(
     result = results_from_json(_json(body, endpoint))
     if not isinstance(result, Results):
         raise QueryError(f"{endpoint}: expected rows for query {name}, got a boolean")
-    return result.with_sorted_lists(query.list_columns)
+    result = result.with_sorted_lists(query.list_columns)
+    result.layout = query.layout
+    return result
 
 
 def sparql(

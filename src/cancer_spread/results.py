@@ -163,6 +163,9 @@ class Results(Sequence[dict[str, Any]]):
     (IRIs as strings, integers as int, decimals as Decimal).
     """
 
+    #: How :meth:`to_table` lays the rows out: ``table`` or ``records`` (set from the query).
+    layout = "table"
+
     def __init__(self, columns: Sequence[str], terms: Sequence[Sequence[object]]) -> None:
         self.columns = list(columns)
         self.terms = [tuple(row) for row in terms]
@@ -183,7 +186,9 @@ class Results(Sequence[dict[str, Any]]):
 
     def __getitem__(self, index: int | slice) -> Any:  # type: ignore[override]
         if isinstance(index, slice):
-            return Results(self.columns, self.terms[index])
+            part = Results(self.columns, self.terms[index])
+            part.layout = self.layout
+            return part
         return {c: _python(t) for c, t in zip(self.columns, self.rows[index], strict=True)}
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
@@ -228,15 +233,38 @@ class Results(Sequence[dict[str, Any]]):
             bindings.append(b)
         return {"head": {"vars": self.columns}, "results": {"bindings": bindings}}
 
-    def to_dataframe(self) -> Any:
-        """A pandas DataFrame of the rows (needs pandas)."""
+    def to_dataframe(self, *, iris: bool = False) -> Any:
+        """A pandas DataFrame of the rows (needs pandas): IRIs as the short names the table uses
+        (``site:liver``; full IRIs with ``iris=True``), figures and counts as numbers (float64,
+        or int64 when a column has no gap) with NaN where a row has none, text as text.
+
+        >>> df = Results(["site", "n"], [(Term("uri", "https://w3id.org/cancer-spread/site/liver"),
+        ...     Term("literal", "3.5", _XSD + "decimal")), (Term("uri", "urn:x"), None)]).to_dataframe()
+        >>> list(df["site"]), str(df["n"].dtype), bool(df["n"].isna()[1])
+        (['site:liver', 'urn:x'], 'float64', True)
+        """
         try:
             import pandas as pd
         except ImportError:  # pragma: no cover - depends on the environment
             from .errors import InputError
 
             raise InputError("pandas is not installed", hint="pip install 'cancer-spread[pandas]'") from None
-        return pd.DataFrame(list(self), columns=self.columns)
+        data: dict[str, Any] = {}
+        for i, column in enumerate(self.columns):
+            terms = [row[i] for row in self.rows]
+            bound = [t for t in terms if t is not None]
+            if bound and all(t.kind == "literal" and t.datatype in _NUMERIC - {_XSD + "boolean"} for t in bound):
+                values = pd.to_numeric(
+                    pd.Series([None if t is None else t.value for t in terms], dtype=object), errors="coerce"
+                )
+                if values.notna().all() and all(t.datatype in _INTEGERS for t in bound):
+                    values = values.astype("int64")
+                data[column] = values
+            elif bound and all(t.kind == "uri" for t in bound):
+                data[column] = [None if t is None else (t.value if iris else curie(t.value)) for t in terms]
+            else:
+                data[column] = [_python(t) for t in terms]
+        return pd.DataFrame(data, columns=self.columns)
 
     def _repr_html_(self) -> str:
         from html import escape
@@ -264,11 +292,33 @@ class Results(Sequence[dict[str, Any]]):
                     buf.write("\t".join(_tsv_term(t) for t in row) + "\n")
             return buf.getvalue()
         if fmt == "table":
-            # For a terminal: control, escape and bidi characters from the data shown escaped.
-            if len(self.rows) == 1:
-                return _record(self.columns, [_shown(t) for t in self.rows[0]])
-            return _table(self.columns, [[_shown(t) for t in row] for row in self.rows])
+            return self.to_table()
         raise ValueError(f"unknown format {fmt!r}")
+
+    def shown_columns(self) -> list[int]:
+        """Indexes of the columns a table shows: not a column of IRIs that a label column names
+        (``site`` beside ``siteLabel``, ``entity`` beside ``label``); CSV, TSV and JSON keep all."""
+        labels = {c for c in self.columns if c.endswith("Label")} | (
+            {c for c in self.columns if c in ("label", "name", "shortName")}
+        )
+        keep = []
+        for i, c in enumerate(self.columns):
+            values = [row[i] for row in self.rows if row[i] is not None]
+            iris = bool(values) and all(t.kind == "uri" for t in values)
+            if (c + "Label" in labels) or (iris and labels and len(self.columns) > 1):
+                continue
+            keep.append(i)
+        return keep or list(range(len(self.columns)))
+
+    def to_table(self, width: int | None = None) -> str:
+        """The rows for a terminal (see :mod:`cancer_spread.termtable`): readable headings,
+        no IRI column, at most ``width`` columns wide (default: the terminal's)."""
+        from .termtable import render
+
+        keep = self.shown_columns()
+        cells = [[_shown(row[i]) for i in keep] for row in self.rows]
+        return render([self.columns[i] for i in keep], cells, width=width, layout=self.layout)
+
 
 
 def _shown(term: Term | None) -> str:
@@ -286,34 +336,3 @@ def _tsv_term(term: Term | None) -> str:
     if term.kind == "literal" and term.datatype in _NUMERIC:
         return term.value
     return _n3(term)
-
-
-def _record(columns: list[str], cells: list[str]) -> str:
-    """One row shown as 'column: value' lines, unclipped, so long definitions stay readable."""
-    import textwrap
-
-    width = max(len(c) for c in columns)
-    lines = []
-    for column, cell in zip(columns, cells, strict=True):
-        wrapped = textwrap.wrap(cell, 100 - width - 2) or [""]
-        lines.append(f"{column.rjust(width)}: {wrapped[0]}")
-        lines += [" " * (width + 2) + w for w in wrapped[1:]]
-    return "\n".join(lines) + "\n(1 row)\n"
-
-
-def _table(columns: list[str], rows: list[list[str]], max_width: int = 60) -> str:
-    def clip(s: str) -> str:
-        s = s.replace("\n", " ")
-        return s if len(s) <= max_width else s[: max_width - 1] + "…"
-
-    cells = [[clip(c) for c in row] for row in rows]
-    widths = [len(c) for c in columns]
-    for row in cells:
-        for i, c in enumerate(row):
-            widths[i] = max(widths[i], len(c))
-    line = "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()
-    rule = "  ".join("-" * w for w in widths)
-    out = [line, rule]
-    out += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(out) + "\n"

@@ -151,8 +151,29 @@ def _named_list(named: dict[str, Any]) -> bytes:
 def _query_page(named: dict[str, Any]) -> str:
     from importlib.resources import files
 
-    examples = {name: {"title": q.title, "text": q.text} for name, q in named.items()}
-    data = json.dumps(examples, ensure_ascii=True).replace("<", "\\u003c")
+    from .namespaces import PREFIXES
+
+    examples = {
+        name: {
+            "title": q.title,
+            "description": q.description,
+            # The SPARQL without its #+ header; the page binds parameters through /queries/NAME.
+            "text": "\n".join(ln for ln in q.text.splitlines() if not ln.startswith("#+")).strip() + "\n",
+            "params": [
+                {
+                    "name": p.name,
+                    "type": p.type,
+                    "required": p.required,
+                    "list": p.list,
+                    "example": p.example,
+                    "description": p.description,
+                }
+                for p in q.params.values()
+            ],
+        }
+        for name, q in named.items()
+    }
+    data = json.dumps({"queries": examples, "prefixes": PREFIXES}, ensure_ascii=True).replace("<", "\\u003c")
     default = escape(
         "SELECT ?cancer ?label WHERE {\n  ?cancer cs:spreadsTo site:adrenal-gland ; skos:prefLabel ?label\n}"
         "\nORDER BY ?label"

@@ -80,10 +80,14 @@ test("the best match prefers an exact label, then a synonym, then cancers", () =
   assert.equal(L.bestMatch(data.nodes, info.nodes, "hepat"), "s:liver");
   assert.equal(L.bestMatch(data.nodes, info.nodes, "pancreas"), null);
   assert.equal(L.bestMatch(data.nodes, info.nodes, "   "), null);
-  assert.equal(L.matchRank(info.nodes["s:liver"], "liver"), 0);
-  assert.equal(L.matchRank(info.nodes["s:liver"], "hepatic"), 1);
-  assert.equal(L.matchRank(info.nodes["c:bowel"], "colo"), 2);
-  assert.equal(L.matchRank(info.nodes["s:liver"], "liv"), 3);
+  // A cancer named by the query (or a short form of its name) first, then a site so named,
+  // then looser matches, cancers before sites.
+  assert.equal(L.matchRank(info.nodes["c:bowel"], "bowel cancer"), 0);
+  assert.equal(L.matchRank(info.nodes["c:bowel"], "bowel"), 1);
+  assert.equal(L.matchRank(info.nodes["s:liver"], "liver"), 2);
+  assert.equal(L.matchRank(info.nodes["s:liver"], "hepatic"), 2);
+  assert.equal(L.matchRank(info.nodes["c:bowel"], "colo"), 4);
+  assert.equal(L.matchRank(info.nodes["s:liver"], "liv"), 5);
 });
 
 test("no filter shows everything", () => {
@@ -143,4 +147,67 @@ test("link labels and summaries", () => {
   assert.equal(L.linkSummary(info.edges.e1), "65.1% · 7 sources");
   assert.equal(L.linkSummary(info.edges.e2), "2 sources · listed");
   assert.equal(L.linkSummary(info.edges.e3), "12.5% · 1 source");
+});
+
+// ------------------------------------------------------------------ names people type (issue 17)
+const both = {
+  "c:breast": { label: "breast cancer", kind: "cancer", synonyms: [] },
+  "s:breast": { label: "breast", kind: "site", synonyms: [] },
+  "c:womb": { label: "womb cancer", kind: "cancer", synonyms: ["uterine cancer"] },
+  "c:cervix": { label: "cervical cancer", kind: "cancer", synonyms: ["cancer of the neck of the womb"] },
+  "s:bowel": { label: "bowel", kind: "site", synonyms: ["intestine"] },
+  "c:bowel": { label: "colorectal cancer", kind: "cancer", synonyms: ["bowel cancer"] },
+  "c:tnbc": { label: "triple-negative breast cancer", kind: "cancer", synonyms: [] },
+};
+const bothNodes = Object.keys(both).map((id) => ({ id }));
+
+test("a word naming a cancer and a site finds the cancer", () => {
+  assert.equal(L.bestMatch(bothNodes, both, "breast"), "c:breast");
+  assert.equal(L.bestMatch(bothNodes, both, "bowel"), "c:bowel");
+  assert.equal(L.bestMatch(bothNodes, both, "womb"), "c:womb");
+  assert.equal(L.bestMatch(bothNodes, both, "triple negative"), "c:tnbc");
+});
+
+test("a query that matches nothing gets at most three close names", () => {
+  assert.deepEqual(L.suggest(bothNodes, both, "brest"), ["c:breast", "c:tnbc", "s:breast"]);
+  assert.ok(L.suggest(bothNodes, both, "brest").length <= 3);
+  assert.deepEqual(L.suggest(bothNodes, both, "zzzzzz"), []);
+  assert.deepEqual(L.suggest(bothNodes, both, ""), []);
+});
+
+test("labels lose bidi overrides and control characters, and long ones end with an ellipsis", () => {
+  assert.equal(L.displayText("\u202Eevil\u202C label"), "evil label");
+  assert.equal(L.displayText("a\u2066b\u2069c\u200F"), "abc");
+  assert.equal(L.displayText("x\u0007y"), "x y");
+  const long = "a".repeat(1000);
+  assert.equal(L.shortLabel(long).length, 40);
+  assert.ok(L.shortLabel(long).endsWith("…"));
+  assert.equal(L.shortLabel("liver"), "liver");
+});
+
+test("link labels are placed along their lines without overlapping", () => {
+  // Ten lines converging on one site, as in a site focus: the middles pile up.
+  const items = [];
+  for (let i = 0; i < 10; i++) items.push({ id: "e" + i, text: i + "%", x1: 0, y1: i * 30, x2: 600, y2: 150, w: 40, h: 14 });
+  const placed = L.placeLabels(items, []);
+  assert.ok(placed.length >= 8, "most labels find a place");
+  for (let i = 0; i < placed.length; i++) {
+    for (let j = i + 1; j < placed.length; j++) {
+      const a = placed[i], b = placed[j];
+      const apart = Math.abs(a.x - b.x) >= (a.w + b.w) / 2 || Math.abs(a.y - b.y) >= (a.h + b.h) / 2;
+      assert.ok(apart, a.id + " overlaps " + b.id);
+    }
+  }
+  // An obstacle at the middle pushes the label along its line.
+  const [one] = L.placeLabels([{ id: "x", text: "5%", x1: 0, y1: 0, x2: 100, y2: 0, w: 10, h: 10 }], [{ left: 40, right: 60, top: -10, bottom: 10 }]);
+  assert.ok(one.x < 35 || one.x > 65);
+});
+
+test("the view survives a round trip through the URL fragment", () => {
+  const st = { select: "https://w3id.org/cancer-spread/cancer/breast", query: "bone & liver", cancers: ["c1"], sites: ["s1", "s2"], sources: ["NCI"], kinds: ["registry study"], min: 20 };
+  assert.deepEqual(L.decodeState("#" + L.encodeState(st)), st);
+  assert.equal(L.decodeState(""), null);
+  assert.equal(L.decodeState("#nothing=1"), null);
+  assert.equal(L.decodeState("#q=%E0%A4%A"), null, "a broken escape is ignored");
+  assert.equal(L.encodeState({ select: null, query: "", cancers: [], sites: [], sources: [], kinds: null, min: 0 }), "");
 });

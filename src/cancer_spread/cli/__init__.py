@@ -9,6 +9,7 @@ imported only when that command runs (or its help is shown), so that a cold quer
 click, this package's shared options and the module of the command asked for:
 
 - :mod:`.answers`: the named-query commands, ``query``, ``queries``, ``sparql``
+- :mod:`.listing`: ``list`` (what the graph covers)
 - :mod:`.data`: ``validate``, ``fmt``, ``build``, ``stats``, ``export``, ``pages``
 - :mod:`.viewer`: ``visualise``
 - :mod:`.analyse`: ``analyse``, ``plot``
@@ -32,7 +33,8 @@ from .options import CONTEXT
 __all__ = ["COMMANDS", "main"]
 
 #: Every command: its name and the module (in this package) that defines it, as a function named
-#: like the command (``-`` becomes ``_``). Add a command here and in its module, nowhere else.
+#: like the command (``-`` becomes ``_``; ``list_command`` for ``list``, which would hide a builtin).
+#: Add a command here and in its module, nowhere else.
 COMMANDS: dict[str, str] = {
     # answers
     "sites": "answers",
@@ -45,6 +47,7 @@ COMMANDS: dict[str, str] = {
     "query": "answers",
     "queries": "answers",
     "sparql": "answers",
+    "list": "listing",
     # data jobs
     "validate": "data",
     "fmt": "data",
@@ -74,7 +77,8 @@ class _LazyCommands(MutableMapping[str, Any]):
         if name not in self._loaded:
             module_name = self._where[name]  # KeyError for an unknown command, as a dict
             module = importlib.import_module(f".{module_name}", __name__)
-            command = getattr(module, name.replace("-", "_"))
+            attr = name.replace("-", "_")
+            command = getattr(module, attr, None) or getattr(module, f"{attr}_command")
             if not isinstance(command, click.Command):  # pragma: no cover - a registry mistake
                 raise TypeError(f"{module.__name__}.{name.replace('-', '_')} is not a click command")
             self._loaded[name] = command
@@ -106,6 +110,27 @@ class LazyGroup(SafeGroup):
     def __init__(self, *args: Any, registry: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.commands = _LazyCommands(registry)  # type: ignore[assignment]
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command with the whole first sentence of its help (wrapped, never cut)."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            rows.append((name, command.short_help or _first_sentence(command.help or "")))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _first_sentence(text: str) -> str:
+    """The first sentence of a help text (its first paragraph if it has no full stop)."""
+    paragraph = " ".join(text.strip().split("\n\n")[0].split())
+    for end in (". ", "? "):
+        if end in paragraph:
+            paragraph = paragraph.split(end)[0] + end.strip()
+    return paragraph
 
 
 @click.group(cls=LazyGroup, registry=COMMANDS, context_settings=CONTEXT)

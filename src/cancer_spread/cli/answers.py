@@ -14,6 +14,7 @@ import click
 from ..guard import Seconds
 from .options import (
     CONTEXT,
+    AnswerCommand,
     InputError,
     endpoint_options,
     graph_options,
@@ -42,7 +43,7 @@ __all__ = [
 # ---------------------------------------------------------------------- answers
 
 
-@click.command(context_settings=CONTEXT)
+@click.command(cls=AnswerCommand, query="metastatic-sites", context_settings=CONTEXT)
 @click.argument("cancer")
 @click.option("--source", default=None, metavar="TEXT", help="Only evidence from sources matching TEXT.")
 @row_options
@@ -53,6 +54,9 @@ def sites(
 ) -> None:
     """Where CANCER spreads, strongest evidence first.
 
+    CANCER: a name, synonym or adjective (breast, ovarian, bowel), a code (C50, NCIT:C4872)
+    or an IRI; every name understood: cancer-spread list cancers.
+
     \b
     Example:
       cancer-spread sites breast
@@ -60,7 +64,7 @@ def sites(
     run_named(ctx, "metastatic-sites", {"cancer": cancer, "source": source}, fmt, timeout, extra)
 
 
-@click.command(context_settings=CONTEXT)
+@click.command(cls=AnswerCommand, query="primaries-for-site", context_settings=CONTEXT)
 @click.argument("site")
 @click.option("--source", default=None, metavar="TEXT", help="Only evidence from sources matching TEXT.")
 @row_options
@@ -70,6 +74,9 @@ def primaries(
     ctx: click.Context, site: str, source: str | None, fmt: str, timeout: float | None, extra: tuple[Path, ...]
 ) -> None:
     """Which cancers spread to SITE (or to any part of it).
+
+    SITE: a name or synonym (liver, armpit lymph nodes), a code (C78.7, UBERON:0002107) or an
+    IRI; every name understood: cancer-spread list sites.
 
     \b
     Example:
@@ -102,7 +109,7 @@ def _hint_wider_site(graph: Any, site: str) -> None:
             )
 
 
-@click.command(context_settings=CONTEXT)
+@click.command(cls=AnswerCommand, query="evidence", context_settings=CONTEXT)
 @click.argument("cancer")
 @click.argument("site")
 @row_options
@@ -111,7 +118,12 @@ def _hint_wider_site(graph: Any, site: str) -> None:
 def evidence(
     ctx: click.Context, cancer: str, site: str, fmt: str, timeout: float | None, extra: tuple[Path, ...]
 ) -> None:
-    """Every evidence item that CANCER spreads to SITE.
+    """Every evidence item that CANCER spreads to SITE, one block per item.
+
+    CANCER: a name, synonym or adjective (breast, ovarian, bowel), a code (C50, NCIT:C4872)
+    or an IRI; every name understood: cancer-spread list cancers.
+    SITE: a name or synonym (liver, armpit lymph nodes), a code (C78.7, UBERON:0002107) or an
+    IRI; every name understood: cancer-spread list sites.
 
     \b
     Example:
@@ -120,13 +132,16 @@ def evidence(
     run_named(ctx, "evidence", {"cancer": cancer, "site": site}, fmt, timeout, extra)
 
 
-@click.command(context_settings=CONTEXT)
+@click.command(cls=AnswerCommand, query="define", context_settings=CONTEXT)
 @click.argument("term")
 @row_options
 @click.pass_context
 @handle_errors
 def define(ctx: click.Context, term: str, fmt: str, timeout: float | None, extra: tuple[Path, ...]) -> None:
     """What TERM means, in plain words, with its source.
+
+    TERM: a glossary term (metastatic, "locally advanced"), or a cancer, site or route; every
+    term: cancer-spread list terms.
 
     \b
     Example:
@@ -135,7 +150,7 @@ def define(ctx: click.Context, term: str, fmt: str, timeout: float | None, extra
     run_named(ctx, "define", {"term": term}, fmt, timeout, extra)
 
 
-@click.command(context_settings=CONTEXT)
+@click.command(cls=AnswerCommand, query="xrefs", context_settings=CONTEXT)
 @click.argument("name")
 @row_options
 @click.pass_context
@@ -150,7 +165,7 @@ def xrefs(ctx: click.Context, name: str, fmt: str, timeout: float | None, extra:
     run_named(ctx, "xrefs", {"entity": name}, fmt, timeout, extra)
 
 
-@click.command(context_settings=CONTEXT)
+@click.command(cls=AnswerCommand, query="classify-spread", context_settings=CONTEXT)
 @click.argument("cancer")
 @click.argument("site")
 @row_options
@@ -168,7 +183,7 @@ def classify(
     run_named(ctx, "classify-spread", {"cancer": cancer, "site": site}, fmt, timeout, extra)
 
 
-@click.command("likely-primaries", context_settings=CONTEXT)
+@click.command("likely-primaries", cls=AnswerCommand, query="likely-primaries", context_settings=CONTEXT)
 @click.argument("site", nargs=-1, required=True)
 @row_options
 @click.pass_context
@@ -176,7 +191,11 @@ def classify(
 def likely_primaries(
     ctx: click.Context, site: tuple[str, ...], fmt: str, timeout: float | None, extra: tuple[Path, ...]
 ) -> None:
-    """Primaries that best explain metastases found at SITE... (cancer of unknown primary).
+    """Primaries that best explain metastases found at SITE..., best first, with a score.
+
+    The score (0-100) is the mean, over the sites given, of how often the cancer reaches each:
+    very common 1, common 0.7, uncommon 0.4, reported 0.3, rare 0.1, not recorded 0. A ranking
+    of published patterns for the cancer-of-unknown-primary question, not a diagnosis.
 
     \b
     Example:
@@ -185,7 +204,7 @@ def likely_primaries(
     run_named(ctx, "likely-primaries", {"site": list(site)}, fmt, timeout, extra)
 
 
-@click.command(context_settings=CONTEXT)
+@click.command(cls=AnswerCommand, context_settings=CONTEXT)
 @click.argument("name")
 @click.option(
     "-p",
@@ -257,7 +276,7 @@ def queries(name: str | None) -> None:
             click.echo(f"  file: {q.path}")
 
 
-@click.command(context_settings=CONTEXT)
+@click.command(cls=AnswerCommand, context_settings=CONTEXT)
 @click.argument("text", required=False)
 @click.option(
     "--file",

@@ -16,6 +16,7 @@ from ..guard import Seconds, guarded
 
 __all__ = [
     "CONTEXT",
+    "AnswerCommand",
     "InputError",
     "endpoint_options",
     "graph_options",
@@ -33,6 +34,45 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn library errors into one clear message on stderr and the right exit code; anything
     unexpected into one line with a pointer to report it (see :mod:`cancer_spread.guard`)."""
     return guarded(func)
+
+
+# ---------------------------------------------------------------------- help
+
+#: Options that say how to answer, not what is asked: listed apart in --help.
+ENGINE_OPTIONS = ("timeout", "extra", "store", "store_path", "endpoint", "graph_iri")
+
+
+class AnswerCommand(click.Command):
+    """A command that answers with rows: its --help lists the question's options apart from the
+    engine options, and explains the columns of the answer (from the named query ``query``)."""
+
+    def __init__(self, *args: Any, query: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.query = query
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        ask, engine = [], []
+        for param in self.get_params(ctx):
+            record = None if isinstance(param, click.Argument) else param.get_help_record(ctx)
+            if record is not None:
+                (engine if param.name in ENGINE_OPTIONS else ask).append(record)
+        if ask:
+            with formatter.section("Options"):
+                formatter.write_dl(ask)
+        if engine:
+            with formatter.section("Engine options (how to answer; the defaults suit most uses)"):
+                formatter.write_dl(engine)
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if self.query:
+            from ..queries import load_queries
+            from ..termtable import explain
+
+            q = load_queries().get(self.query)
+            if q is not None and q.columns:
+                with formatter.section("Columns (table heading, then the name in CSV/TSV/JSON)"):
+                    formatter.write_dl(explain(q.columns))
+        super().format_epilog(ctx, formatter)
 
 
 # ---------------------------------------------------------------------- shared options

@@ -22,7 +22,13 @@ __all__ = ["visualise"]
     show_default=True,
     help="Where to write the HTML file.",
 )
-@click.option("--focus", default=None, metavar="NAME", help="Draw only this cancer's or site's neighbourhood.")
+@click.option(
+    "--focus",
+    default=None,
+    metavar="NAME",
+    help="Draw only this cancer's or site's neighbourhood (a word naming both, like breast, means the cancer; "
+    "site:breast the site).",
+)
 @click.option(
     "--layout",
     type=click.Choice(["layered", "force"]),

@@ -18,8 +18,12 @@ _ROW = 28.0  # vertical distance between two nodes of one column, in layout unit
 _CHAR_W = 8.4  # approximate width of one character of a 16px label
 
 
+#: The canvas cuts longer labels with an ellipsis (lib.js shortLabel); the panel shows them whole.
+MAX_LABEL = 40
+
+
 def label_width(label: str) -> float:
-    return len(label) * _CHAR_W + 20
+    return min(len(label), MAX_LABEL) * _CHAR_W + 20
 
 
 def _site_order(G: nx.DiGraph, sites: list[str], weight: Mapping[str, int]) -> list[list[list[str]]]:
@@ -84,7 +88,7 @@ def _site_order(G: nx.DiGraph, sites: list[str], weight: Mapping[str, int]) -> l
     sections: list[list[list[str]]] = [[], []]
     for r in sorted(ordered, key=lambda r: (-sum(weight.get(m, 0) for m in ordered[r]), label(r), r)):
         sections[1 if is_lymph(r) else 0].append(ordered[r])
-    return [s for s in sections if s]
+    return sections  # [organs and tissues, lymph nodes]; either may be empty
 
 
 def layered(
@@ -123,14 +127,12 @@ def layered(
     site_rows: list[tuple[str, float, int]] = []
     section_tops: list[tuple[float, str]] = []
     for si, section in enumerate(sections):
-        if si:
+        if not section:
+            continue
+        if section_tops:
             y += gap_section
-        kind = (
-            "Lymph nodes"
-            if any(G.nodes[m].get("kind") == "lymph node group" for f in section for m in f)
-            else "Organs and tissues"
-        )
-        section_tops.append((y, kind))
+        # Headed by the section it is (a lymph node family may hold only its root, "lymph nodes").
+        section_tops.append((y, "Lymph nodes" if si == 1 else "Organs and tissues"))
         for fi, family in enumerate(section):
             if fi:
                 y += gap_family

@@ -4,6 +4,13 @@
   var CFG = DATA.config, INFO = DATA.info;
   var viewer = window.csViewer = { data: DATA, firstDrawMs: null, stableMs: null, lastExport: null };
   var container = document.getElementById("cs-network");
+  var L = window.csLib;  // the pure logic (lib.js), unit-tested with node --test
+  // The canvas draws labels cut to 40 characters and without bidirectional controls; the panel
+  // shows the full text (from INFO).
+  DATA.nodes.forEach(function (n) {
+    n.label = L.shortLabel(n.label);
+    if (typeof n.title === "string") n.title = L.displayText(n.title);
+  });
   var nodes = new vis.DataSet(DATA.nodes);
   var edges = new vis.DataSet(DATA.edges);
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, CFG.options);
@@ -36,9 +43,8 @@
     }
     return e;
   }
-  var L = window.csLib;  // the pure logic (lib.js), unit-tested with node --test
   var fmt = L.fmt, norm = L.norm, safeLink = L.safeLink, plural = L.plural;
-  function label(id) { var d = INFO.nodes[id]; return d ? d.label : String(id); }
+  function label(id) { var d = INFO.nodes[id]; return L.displayText(d ? d.label : String(id)); }
 
   var outE = {}, inE = {};
   DATA.edges.forEach(function (e) {
@@ -62,15 +68,40 @@
       ctx.restore();
     });
   }
+  // Fit the view to the nodes shown and the column headings (vis-network's own fit ignores the
+  // headings, which then get cut at the canvas edge).
+  var measure = document.createElement("canvas").getContext("2d");
   function fitView(ids) {
-    var opts = { animation: false, maxZoomLevel: 1.25 };
-    if (ids && ids.length) opts.nodes = ids;
-    network.fit(opts);
+    if (!ids || !ids.length) { ids = []; nodes.forEach(function (n) { if (!n.hidden) ids.push(n.id); }); }
+    var box = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
+    function grow(b) {
+      box.left = Math.min(box.left, b.left); box.right = Math.max(box.right, b.right);
+      box.top = Math.min(box.top, b.top); box.bottom = Math.max(box.bottom, b.bottom);
+    }
+    ids.forEach(function (id) { var b = network.getBoundingBox(id); if (b) grow(b); });
+    (CFG.headers || []).forEach(function (h) {
+      if (filtering && !h.main) return;
+      if (filtering && ids.length < nodes.length) return;
+      measure.font = (h.main ? "700 17px " : "italic 600 13px ") + CFG.options.nodes.font.face;
+      var w = measure.measureText(h.text).width;
+      grow({ left: h.x - w / 2, right: h.x + w / 2, top: h.y - 18, bottom: h.y + 5 });
+    });
+    // The legend lies over the bottom of the canvas (on a wide screen): keep the graph above it.
+    var legend = document.getElementById("cs-legend");
+    var below = legend && getComputedStyle(legend).position === "absolute" ? legend.offsetHeight : 0;
+    var W = container.clientWidth, H = container.clientHeight - below;
+    if (!isFinite(box.left) || !W || H <= 0) { network.fit({ animation: false, maxZoomLevel: 1.25 }); return; }
+    var pad = 24;
+    var scale = Math.min((W - pad) / Math.max(1, box.right - box.left), (H - pad) / Math.max(1, box.bottom - box.top), 1.25);
+    var cx = (box.left + box.right) / 2, cy = (box.top + box.bottom) / 2 + below / 2 / scale;
+    network.moveTo({ position: { x: cx, y: cy }, scale: scale, animation: false });
   }
+  viewer.fitView = fitView;
   if (!CFG.force) fitView();
 
   // ---------------------------------------------------------------- highlight
   var dimmed = new Set(), edgeState = {}, hoverId = null, selectedId = null;
+  var DIM_TEXT = "#5c5c5c";  // at least 4.5:1 (WCAG AA) on every dimmed node's faded colour
   function highlight(id) {
     var keep = new Set(), hi = new Set();
     if (id !== null && id !== undefined && nodes.get(id)) {
@@ -85,7 +116,7 @@
     nodes.forEach(function (n) {
       var dim = active && !keep.has(n.id);
       if (dim === dimmed.has(n.id)) return;
-      if (dim) { dimmed.add(n.id); nu.push({ id: n.id, opacity: 0.22, font: { color: "#b5b5b5" } }); }
+      if (dim) { dimmed.add(n.id); nu.push({ id: n.id, opacity: 0.22, font: { color: DIM_TEXT } }); }
       else { dimmed.delete(n.id); nu.push({ id: n.id, opacity: 1, font: { color: "#111111" } }); }
     });
     edges.forEach(function (e) {
@@ -94,15 +125,51 @@
       edgeState[e.id] = want;
       var d = INFO.edges[e.id];
       if (want === "hi") {
-        var text = L.edgeLabel(d);
-        eu.push({ id: e.id, color: { color: d && d.type === "about" ? "#8E3F6C" : CFG.colours.highlight }, label: text });
+        eu.push({ id: e.id, color: { color: d && d.type === "about" ? "#8E3F6C" : CFG.colours.highlight } });
       } else {
-        eu.push({ id: e.id, color: { color: want === "dim" ? CFG.colours.dim : baseColour[e.id] }, label: "" });
+        eu.push({ id: e.id, color: { color: want === "dim" ? CFG.colours.dim : baseColour[e.id] } });
       }
     });
+    labelled = [];
+    hi.forEach(function (eid) { if (L.edgeLabel(INFO.edges[eid])) labelled.push(eid); });
     if (nu.length) nodes.update(nu);
     if (eu.length) edges.update(eu);
+    network.redraw();
   }
+
+  // ---------------------------------------------------------------- link labels
+  // The figures of the highlighted links, drawn here after vis-network has drawn the graph: each
+  // at the first point along its line where it overlaps no other label and no node, at a fixed
+  // size on screen. What was drawn is kept in csViewer.drawnLabels (read by the browser tests).
+  var labelled = [];
+  viewer.drawnLabels = [];
+  network.on("afterDrawing", function (ctx) {
+    var scale = network.getScale(), size = 12 / scale, font = "600 " + size + "px " + CFG.options.nodes.font.face;
+    ctx.save();
+    ctx.font = font;
+    var items = [], ends = new Set();
+    labelled.forEach(function (eid) {
+      var e = edges.get(eid);
+      if (!e || e.hidden) return;
+      var pos = network.getPositions([e.from, e.to]);
+      if (!pos[e.from] || !pos[e.to]) return;
+      var text = L.edgeLabel(INFO.edges[eid]);
+      items.push({ id: eid, text: text, x1: pos[e.from].x, y1: pos[e.from].y, x2: pos[e.to].x, y2: pos[e.to].y,
+        w: ctx.measureText(text).width + 6 / scale, h: size * 1.3 });
+      ends.add(e.from); ends.add(e.to);
+    });
+    var obstacles = [];
+    ends.forEach(function (id) { var b = network.getBoundingBox(id); if (b) obstacles.push(b); });
+    var placed = L.placeLabels(items, obstacles);
+    ctx.textAlign = "center"; ctx.textBaseline = "middle";
+    ctx.lineWidth = 4 / scale; ctx.strokeStyle = "#ffffff"; ctx.fillStyle = "#0B3D62"; ctx.lineJoin = "round";
+    placed.forEach(function (l) { ctx.strokeText(l.text, l.x, l.y); ctx.fillText(l.text, l.x, l.y); });
+    ctx.restore();
+    viewer.drawnLabels = placed.map(function (l) {
+      var a = network.canvasToDOM({ x: l.x - l.w / 2, y: l.y - l.h / 2 }), b = network.canvasToDOM({ x: l.x + l.w / 2, y: l.y + l.h / 2 });
+      return { edge: l.id, text: l.text, left: a.x, top: a.y, right: b.x, bottom: b.y };
+    });
+  });
   viewer.highlight = highlight;
   network.on("hoverNode", function (p) { hoverId = p.node; highlight(hoverId); });
   network.on("blurNode", function () { hoverId = null; highlight(selectedId); });
@@ -114,8 +181,12 @@
       el("h2", null, "How to read this"),
       el("p", null, "Each line joins a primary cancer (left) to a part of the body it spreads to (right)."),
       el("p", null, "Hover over a cancer or a site to see its links; click it for its definition, names and codes, or click a line for every piece of evidence, with figures and links to the sources."),
-      el("p", { class: "cs-muted" }, plural(countVisible().nodes, "node") + " and " + plural(countVisible().edges, "link") + " shown.")
+      el("p", { class: "cs-muted", id: "cs-hint-count" }, countText())
     );
+  }
+  function countText() {
+    var c = countVisible();
+    return plural(c.nodes, "node") + " and " + plural(c.edges, "link") + " shown" + (filtering ? " (filtered)." : ".");
   }
   function nodeButton(id) {
     var b = el("button", { type: "button", "data-node": id }, label(id));
@@ -138,9 +209,9 @@
   function showNode(id) {
     var d = INFO.nodes[id];
     if (!d) return;
-    var parts = [el("p", { class: "cs-kind" }, d.kind), el("h2", null, d.label)];
+    var parts = [el("p", { class: "cs-kind" }, d.kind), el("h2", null, label(id))];
     parts.push(d.definition ? el("p", null, d.definition) : el("p", { class: "cs-muted" }, "No definition recorded."));
-    if (d.synonyms && d.synonyms.length) parts.push(el("h3", null, "Also called"), el("p", null, d.synonyms.join(", ")));
+    if (d.synonyms && d.synonyms.length) parts.push(el("h3", null, "Also called"), el("p", null, L.displayText(d.synonyms.join(", "))));
     if (d.kind === "cancer") {
       parts.push(el("h3", null, "Spreads to (" + (outE[id] || []).length + ")"), linkList(outE[id] || [], "to"));
       parts.push(el("p", { class: "cs-muted" }, "% = highest share of patients with distant spread who have the site involved, where a source gives it."));
@@ -215,6 +286,7 @@
     selectedId = id;
     showNode(id);
     highlight(hoverId !== null ? hoverId : selectedId);
+    saveState();
   }
   function selectEdge(eid) {
     if (!edges.get(eid)) return;
@@ -229,6 +301,7 @@
     else if (p.edges.length) { selectedId = null; showEdge(p.edges[0]); }
     else { selectedId = null; hint(); }
     highlight(hoverId !== null ? hoverId : selectedId);
+    saveState();
   });
 
   // ---------------------------------------------------------------- search and filters
@@ -277,8 +350,11 @@
     var checked = kindBoxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
     var min = Number(fMin.value) || 0;
     fMinOut.textContent = String(min);
+    var query = search.value;
+    var hasHit = !L.norm(query) || DATA.nodes.some(function (n) { return L.matches(INFO.nodes[n.id], L.norm(query)); });
+    showNoMatch(hasHit ? null : query);
     var vis = L.visibility(DATA, {
-      query: search.value, cancers: selected(fC), sites: selected(fS), sources: selected(fSrc),
+      query: hasHit ? query : "", cancers: selected(fC), sites: selected(fS), sources: selected(fSrc),
       kinds: checked.length === kindBoxes.length ? null : checked, min: min
     });
     filtering = vis.filtering;
@@ -296,16 +372,61 @@
     if (eu.length) edges.update(eu);
     var c = countVisible();
     status.textContent = plural(c.nodes, "node") + ", " + plural(c.edges, "link") + (filtering ? " (filtered)" : "");
+    var hc = document.getElementById("cs-hint-count");
+    if (hc) hc.textContent = countText();
     if (selectedId !== null && nodes.get(selectedId) && nodes.get(selectedId).hidden) { selectedId = null; network.unselectAll(); }
     highlight(hoverId !== null ? hoverId : selectedId);
     if (refit) {
       var ids = []; nodes.forEach(function (n) { if (!n.hidden) ids.push(n.id); });
       fitView(filtering ? ids : null);
     }
+    saveState();
     return c;
   }
   viewer.apply = apply;
+
+  // ---------------------------------------------------------------- no match
+  var noMatch = document.getElementById("cs-nomatch");
+  function showNoMatch(query) {
+    if (!noMatch) return;
+    if (query === null) { noMatch.hidden = true; noMatch.replaceChildren(); return; }
+    var ids = L.suggest(DATA.nodes, INFO.nodes, query, 3);
+    var parts = [el("strong", null, "No match"), " for “", el("bdi", null, L.displayText(query)), "”"];
+    if (ids.length) {
+      parts.push(" — did you mean ");
+      ids.forEach(function (id, i) {
+        if (i) parts.push(i === ids.length - 1 ? " or " : ", ");
+        var b = el("button", { type: "button", class: "cs-suggest", "data-node": id }, el("bdi", null, label(id)));
+        b.addEventListener("click", function () { search.value = INFO.nodes[id].label; apply(true); selectNode(id); });
+        parts.push(b);
+      });
+      parts.push("?");
+    } else {
+      parts.push(" — not in the graph yet. Everything shown is what the graph covers.");
+    }
+    noMatch.replaceChildren.apply(noMatch, parts);
+    noMatch.hidden = false;
+    if (selectedId !== null) { selectedId = null; network.unselectAll(); hint(); }
+  }
+
+  // ---------------------------------------------------------------- the view in the URL
+  // The selection, search and filters are kept in the URL fragment (#select=…&q=…&cancers=…),
+  // so that a view can be bookmarked or shared; opening such a URL restores it.
+  var restoring = true;
+  function currentState() {
+    var checked = kindBoxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
+    return { select: selectedId, query: search.value, cancers: selected(fC), sites: selected(fS), sources: selected(fSrc),
+      kinds: checked.length === kindBoxes.length ? null : checked, min: Number(fMin.value) || 0 };
+  }
+  function saveState() {
+    if (restoring) return;
+    var frag = L.encodeState(currentState());
+    var url = location.href.split("#")[0] + (frag ? "#" + frag : "");
+    try { history.replaceState(null, "", url); } catch (e) { /* a sandboxed frame: keep the view only */ }
+  }
+  viewer.state = currentState;
   function firstHit() { return L.bestMatch(DATA.nodes, INFO.nodes, search.value); }
+  viewer.firstHit = firstHit;
   search.addEventListener("input", function () {
     apply(true);
     var id = firstHit();
@@ -320,7 +441,7 @@
   document.getElementById("cs-reset").addEventListener("click", function () {
     search.value = ""; setSelected(fC, []); setSelected(fS, []); setSelected(fSrc, []);
     kindBoxes.forEach(function (b) { b.checked = true; }); fMin.value = "0";
-    selectedId = null; network.unselectAll(); apply(true); hint();
+    selectedId = null; network.unselectAll(); apply(true); hint(); saveState();
   });
 
   // ---------------------------------------------------------------- PNG export
@@ -362,5 +483,17 @@
   fMin.value = String(P.min_figure || 0);
   apply(Boolean(P.cancers && P.cancers.length || P.sites && P.sites.length || P.sources && P.sources.length || P.kinds && P.kinds.length || P.min_figure));
   hint();
-  if (DATA.select && nodes.get(DATA.select) && !nodes.get(DATA.select).hidden) selectNode(DATA.select);
+  var fromUrl = L.decodeState(location.hash);
+  if (fromUrl) {
+    search.value = fromUrl.query || "";
+    setSelected(fC, fromUrl.cancers); setSelected(fS, fromUrl.sites); setSelected(fSrc, fromUrl.sources);
+    var wantKinds = fromUrl.kinds ? new Set(fromUrl.kinds) : null;
+    kindBoxes.forEach(function (b) { b.checked = !wantKinds || wantKinds.has(b.value); });
+    fMin.value = String(fromUrl.min || 0);
+    apply(true);
+  }
+  var first = fromUrl ? fromUrl.select : DATA.select;
+  if (first && nodes.get(first) && !nodes.get(first).hidden) selectNode(first);
+  restoring = false;
+  if (fromUrl) saveState();
 })();

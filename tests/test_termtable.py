@@ -1,0 +1,87 @@
+"""Answers that fit a terminal: the width of $COLUMNS, readable headings with units, no IRI
+column, long cells wrapped then cut with an ellipsis, evidence as records, one layout whatever the
+number of rows. Through the real CLI in a subprocess, and the layout function itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from cancer_spread.termtable import render, text_width
+
+
+def _lines(text: str) -> list[str]:
+    return text.rstrip("\n").split("\n")
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["sites", "breast"],
+        ["primaries", "liver"],
+        ["evidence", "prostate", "bone"],
+        ["likely-primaries", "liver", "bone", "lung"],
+        ["define", "metastatic"],
+        ["list", "sites"],
+    ],
+)
+def test_every_line_fits_the_width(run_cli, args: list[str], width: int) -> None:
+    result = run_cli(*args, env={"COLUMNS": str(width)})
+    assert result.returncode == 0, result.stderr
+    lines = _lines(result.stdout)
+    assert max(text_width(line) for line in lines) <= width
+    # No IRI column in a table (CSV, TSV and JSON keep them).
+    assert "https://w3id.org/cancer-spread/" not in result.stdout
+    assert "site:" not in result.stdout.replace("site: ", "")  # a record heading is fine
+
+
+def test_headings_are_words_with_units(run_cli) -> None:
+    out = run_cli("sites", "breast", env={"COLUMNS": "200"}).stdout
+    lines = _lines(out)
+    head = lines[: next(i for i, x in enumerate(lines) if set(x) <= {"-", " "})]
+    words = " ".join(" ".join(x.split()) for x in head)
+    assert "best" in words and "figure" in words and "(%)" in words
+    assert "siteLabel" not in out and "bestFigure" not in out
+    csv = run_cli("sites", "breast", "--format", "csv").stdout
+    assert csv.splitlines()[0].startswith("site,siteLabel,")  # the contract names stay in data
+
+
+def _is_rule(line: str) -> bool:
+    return bool(line.strip()) and set(line) <= {"-", " "}
+
+
+def test_one_layout_whatever_the_row_count(run_cli) -> None:
+    many = _lines(run_cli("sites", "breast", env={"COLUMNS": "100"}).stdout)
+    one = _lines(run_cli("sites", "rectal", "--source", "Brouwer", "--store", "rdflib", env={"COLUMNS": "100"}).stdout)
+    assert one[-1] in ("(1 row)", "(2 rows)")
+    # Both are tables: headings, a rule of dashes, rows.
+    assert one[0].split()[0] == many[0].split()[0] == "site"
+    assert any(_is_rule(x) for x in one) and any(_is_rule(x) for x in many)
+
+
+def test_evidence_reads_as_records(run_cli) -> None:
+    out = run_cli("evidence", "prostate", "bone", env={"COLUMNS": "80"}).stdout
+    assert "source title:" in out and "population:" in out
+    assert "\n\n" in out  # one block per evidence item
+
+
+def test_long_cells_wrap_then_end_with_an_ellipsis() -> None:
+    long = "word " * 100
+    out = render(["name", "note"], [["a", long.strip()], ["b", "short"]], width=40)
+    lines = _lines(out)
+    assert max(text_width(x) for x in lines) <= 40
+    rows_of_a = [x for x in lines[2:] if not x.startswith("b") and not x.startswith("(")]
+    assert len(rows_of_a) == 3  # at most three lines a cell
+    assert rows_of_a[-1].rstrip().endswith("…")
+
+
+def test_wide_characters_count_double() -> None:
+    out = render(["name", "note"], [["肝臓がん" * 10, "x"]], width=30)
+    assert max(text_width(x) for x in _lines(out)) <= 30
+
+
+def test_too_many_columns_become_records() -> None:
+    cols = [f"column{i}" for i in range(12)]
+    out = render(cols, [[f"value {i}" for i in range(12)]], width=50)
+    assert "column0:" in out and "column11:" in out
+    assert not any(_is_rule(x) for x in _lines(out))
