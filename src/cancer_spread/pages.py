@@ -148,8 +148,17 @@ def _frequency(graph: Graph, pattern: object) -> str:
     return str(label) if label is not None else str(level).rsplit("/", 1)[-1].replace("-", " ")
 
 
-def _classification(graph: Graph, cancer: object, site: object) -> str:
-    """How far the cancer has gone at the site (a lymph node rule), e.g. ``regional (N1-N2)``."""
+def _classification(graph: Graph, cancer: object, site: object, pattern: object = None) -> str:
+    """How far the cancer has gone at the site: the pattern's derived ``cs:spreadClass`` where the
+    graph has one, with the staging category of a lymph node rule, e.g. ``regional (N1-N2)``."""
+    derived = graph.value(pattern, CS.spreadClass) if pattern is not None else None  # type: ignore[arg-type]
+    stage = None
+    for rule in graph.subjects(CS.primaryCancer, cancer):  # type: ignore[arg-type]
+        if (rule, RDF.type, CS.NodeRule) in graph and (rule, CS.site, site) in graph:
+            stage = graph.value(rule, CS.stagingCategory)
+    if derived is not None:
+        text = _label(graph, derived)
+        return f"{text} ({stage})" if stage else text
     for rule in graph.subjects(CS.primaryCancer, cancer):  # type: ignore[arg-type]
         if (rule, RDF.type, CS.NodeRule) in graph and (rule, CS.site, site) in graph:
             cls = graph.value(rule, CS.classification)
@@ -181,7 +190,7 @@ def _links(graph: Graph, node: URIRef, *, outgoing: bool) -> list[dict[str, Any]
                 "other": str(site if outgoing else cancer),
                 "other_label": _label(graph, site if outgoing else cancer),
                 "frequency": level,
-                "classification": _classification(graph, cancer, site),
+                "classification": _classification(graph, cancer, site, pattern),
                 "best": max(ranked) if ranked else None,
                 "items": items,
                 "n_sources": len({i["source"] for i in items}),
