@@ -663,7 +663,15 @@ def test_serve_command_binds_loopback_by_default(run_cli) -> None:
     out = run_cli("serve", "--help")
     assert out.returncode == 0
     assert "127.0.0.1" in out.stdout
-    for option in ("--timeout", "--max-query-length", "--max-rows", "--cors", "--port"):
+    for option in (
+        "--timeout",
+        "--max-query-length",
+        "--max-rows",
+        "--cors",
+        "--port",
+        "--allow-host",
+        "--worker-memory",
+    ):
         assert option in out.stdout
 
 

@@ -164,6 +164,14 @@ def _authorize_upfront(req: urllib.request.Request, url: str, user: str | None, 
         challenge = err.headers.get("WWW-Authenticate", "")
     if not user:
         raise urllib.error.HTTPError(url, 401, "Unauthorized", None, None)  # type: ignore[arg-type]
+    # Check the credentials without the body: a 401 now means the store refuses them (another
+    # error, such as Virtuoso's 501 for HEAD, comes after they were accepted).
+    try:
+        with _opener(url, user).open(urllib.request.Request(url, method="HEAD", headers=probe.headers), timeout=limit):
+            pass
+    except urllib.error.HTTPError as err:
+        if err.code == 401:
+            raise
     scheme, _, rest = challenge.partition(" ")
     password = os.environ.get(PASSWORD_VARIABLE, "")
     if scheme.lower() == "basic":

@@ -443,4 +443,6 @@ def run(app: Any, *, host: str = "127.0.0.1", port: int = 8000, **options: Any) 
     """Serve ``app`` until interrupted (Ctrl-C)."""
     import uvicorn
 
-    uvicorn.Server(server_config(app, host=host, port=port, **options)).run()
+    server = uvicorn.Server(server_config(app, host=host, port=port, **options))
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it handled
+        server.run()

@@ -283,7 +283,9 @@ def sparql(
     if ctx.obj.get("endpoint"):
         from ..remote import sparql as run_remote
 
-        result = run_remote(text, ctx.obj["endpoint"], default_graph=ctx.obj.get("graph_iri"), timeout=timeout)
+        result = run_remote(
+            text, ctx.obj["endpoint"], default_graph=ctx.obj.get("graph_iri"), timeout=timeout, user=ctx.obj.get("user")
+        )
     else:
         result = run_sparql(text, open_ctx_graph(ctx, extra), timeout=timeout)
     if isinstance(result, bool):
