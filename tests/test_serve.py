@@ -31,7 +31,7 @@ from .conftest import need
 ROOT = Path(__file__).resolve().parent.parent
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 FAST = "SELECT ?c ?label WHERE { ?c cs:spreadsTo site:adrenal-gland ; skos:prefLabel ?label } ORDER BY ?label"
-TIMEOUT = 2.0
+TIMEOUT = 4.0
 MAX_ROWS = 50
 MAX_QUERY = 5000
 

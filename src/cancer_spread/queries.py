@@ -95,34 +95,47 @@ def parse_sparql(text: str, *, origin: str = "query") -> Any:
         raise QueryError(f"{origin}: {err}") from None
 
 
-_UPDATE = re.compile(
-    r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*"
-    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
-    re.IGNORECASE,
+_KEYWORD = re.compile(
+    r"""(?P<comment>\#[^\n]*)
+      |(?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+         |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+      |(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+      |(?P<var>[?$]\w+)
+      |(?P<word>[A-Za-z_][\w-]*)
+      |(?P<space>\s+)
+      |(?P<other>.)""",
+    re.VERBOSE | re.DOTALL,
 )
+_UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 
 
-def _strip_comments(text: str) -> str:
+def sparql_keywords(text: str) -> list[str]:
+    """The keywords of SPARQL ``text`` in order, upper-cased: words outside comments, strings and
+    IRIs that are not part of a prefixed name (``ex:from``). One linear pass (no backtracking on
+    hostile text such as ``PREFIX`` and 20,000 spaces).
+
+    >>> sparql_keywords('PREFIX ex: <urn:x> SELECT * { ?s ex:service "FROM" } # SERVICE')
+    ['PREFIX', 'SELECT']
+    """
     out = []
-    for line in text.splitlines():
-        # Drop comments outside IRIs and strings (good enough for the leading keyword check).
-        in_iri = in_str = False
-        for i, c in enumerate(line):
-            if c == "<" and not in_str:
-                in_iri = True
-            elif c == ">" and in_iri:
-                in_iri = False
-            elif c in "\"'" and not in_iri:
-                in_str = not in_str
-            elif c == "#" and not in_iri and not in_str:
-                line = line[:i]
-                break
-        out.append(line)
-    return "\n".join(out)
+    previous = ""
+    for m in _KEYWORD.finditer(text):
+        kind, token = m.lastgroup, m.group()
+        if kind == "word" and previous not in (":", ".", "-") and not text.startswith(":", m.end()):
+            out.append(token.upper())
+        if kind != "comment":
+            previous = token[-1:] if kind in ("other", "word") else ""
+    return out
 
 
 def _looks_like_update(text: str) -> bool:
-    return bool(_UPDATE.match(_strip_comments(text)))
+    r"""Whether ``text`` is a SPARQL Update (its first keyword after the prologue).
+
+    >>> _looks_like_update("# hidden\nPREFIX ex: <urn:x>\nDELETE WHERE { ?s ?p ?o }"), _looks_like_update("ASK {}")
+    (True, False)
+    """
+    first = next((w for w in sparql_keywords(text) if w not in ("PREFIX", "BASE")), "")
+    return first in _UPDATE_WORDS
 
 
 @dataclass(frozen=True)
