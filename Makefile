@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: view test lint fmt bench chromium virtuoso clean
+.PHONY: view test js lint fmt bench chromium java virtuoso clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,14 +19,23 @@ view: $(STAMP)
 	$(BIN)/cancer-spread sites "bowel cancer"
 
 ## test: lint, validate the data, check canonical Turtle, run the whole test suite
-test: $(STAMP) chromium virtuoso
+test: $(STAMP) chromium java virtuoso
 	$(BIN)/ruff check src tests bench visualise.py
 	$(BIN)/cancer-spread validate
 	$(BIN)/cancer-spread fmt --check
+	$(MAKE) --no-print-directory js
 	$(BIN)/python -m pytest
+
+## js: syntax-check the viewer's JavaScript and run its unit tests (Node's built-in runner)
+js:
+	@for f in src/cancer_spread/viewer/*.js; do node --check "$$f" || exit 1; done
+	node --test tests/js/
 
 chromium:
 	@scripts/ensure-chromium
+
+java:
+	@scripts/ensure-java
 
 ## virtuoso: Debian's Virtuoso for the real-store tests (they start it on a loopback port themselves)
 virtuoso:

@@ -54,6 +54,26 @@ WHERE_IT_SPREADS = {
     "Merkel cell carcinoma": {"distant lymph nodes", "skin", "liver", "bone", "brain"},
     "NPC": {"bone", "liver", "brain"},
     "parotid cancer": {"lung", "bone", "liver"},
+    "medullary thyroid carcinoma": {"lung", "bone", "liver", "mediastinum", "brain"},
+    "anaplastic thyroid cancer": {"lung", "brain"},
+    "islet cell tumour": {"lymph nodes", "liver"},
+    "small bowel NET": {"liver"},
+    "lung carcinoid": {"liver", "brain"},
+    "ER-positive breast cancer": {"bone", "lung", "liver", "brain"},
+    "HER2+ breast cancer": {"liver", "bone", "lung", "brain"},
+    "TNBC": {"bone", "lung", "liver", "brain"},
+    "lobular breast cancer": {"lung", "liver", "bone", "gastrointestinal tract", "ovary", "peritoneum"},
+    "invasive ductal carcinoma": {"lung", "liver", "bone", "ovary"},
+    "LUAD": {"bone"},
+    "LUSC": {"bone"},
+    "right-sided colon cancer": {"liver", "peritoneum", "lung", "brain"},
+    "left-sided colon cancer": {"liver", "lung", "bone"},
+    "Barrett's cancer": {"liver", "brain"},
+    "ESCC": {"lung"},
+    "intestinal-type gastric cancer": {"liver", "peritoneum", "lung", "bone"},
+    "signet ring cell gastric cancer": {"peritoneum", "liver", "bone", "lung", "ovary"},
+    "testicular seminoma": {"retroperitoneal lymph nodes"},
+    "NSGCT": {"lung", "liver", "brain", "bone", "mediastinal lymph nodes"},
 }
 
 # new cancer IRI -> its parent
@@ -66,6 +86,26 @@ PARENT = {
     "mucosal-melanoma": "melanoma",
     "nasopharyngeal": "head-and-neck",
     "salivary-gland": "head-and-neck",
+    "medullary-thyroid": "thyroid",
+    "anaplastic-thyroid": "thyroid",
+    "pancreatic-net": "neuroendocrine",
+    "gut-net": "neuroendocrine",
+    "lung-net": "neuroendocrine",
+    "breast-hr-positive-her2-negative": "breast",
+    "breast-her2-positive": "breast",
+    "breast-triple-negative": "breast",
+    "breast-lobular": "breast",
+    "breast-ductal": "breast",
+    "lung-adenocarcinoma": "nsclc",
+    "lung-squamous-cell": "nsclc",
+    "right-colon": "colon",
+    "left-colon": "colon",
+    "oesophageal-adenocarcinoma": "oesophagus",
+    "oesophageal-squamous-cell": "oesophagus",
+    "gastric-intestinal": "stomach",
+    "gastric-diffuse": "stomach",
+    "seminoma": "testicular",
+    "non-seminoma": "testicular",
 }
 
 # new cancer IRI -> codes checked against OncoTree's mapping files and Mondo's OncoTree mappings
@@ -96,10 +136,27 @@ CODES = {
     "merkel-cell": {"NCIT:C9231", "MONDO:0019210", "ONCOTREE:MCC"},
     "nasopharyngeal": {"NCIT:C3871", "MONDO:0015459", "ONCOTREE:NPC", "ICD10:C11"},
     "salivary-gland": {"NCIT:C9272", "MONDO:0000521", "ONCOTREE:SACA"},
+    "medullary-thyroid": {"NCIT:C3879", "MONDO:0015277", "ONCOTREE:THME"},
+    "anaplastic-thyroid": {"NCIT:C3878", "MONDO:0006468", "ONCOTREE:THAP"},
+    "pancreatic-net": {"NCIT:C27720", "MONDO:0019954", "ONCOTREE:PANET"},
+    "gut-net": {"NCIT:C95404", "MONDO:0000386", "ONCOTREE:GINET"},
+    "lung-net": {"NCIT:C5670", "MONDO:0005454", "ONCOTREE:LNET"},
+    "breast-lobular": {"NCIT:C7950", "MONDO:0005051", "ONCOTREE:ILC"},
+    "breast-ductal": {"NCIT:C4194", "MONDO:0004953", "ONCOTREE:IDC"},
+    "lung-adenocarcinoma": {"NCIT:C3512", "MONDO:0005061", "ONCOTREE:LUAD"},
+    "lung-squamous-cell": {"NCIT:C3493", "MONDO:0005097", "ONCOTREE:LUSC"},
+    "oesophageal-adenocarcinoma": {"NCIT:C4025", "MONDO:0005028", "ONCOTREE:ESCA"},
+    "oesophageal-squamous-cell": {"NCIT:C4024", "MONDO:0005580", "ONCOTREE:ESCC"},
+    "gastric-intestinal": {"NCIT:C9157", "MONDO:0005037", "ONCOTREE:ISTAD"},
+    "gastric-diffuse": {"NCIT:C9159", "MONDO:0005017", "ONCOTREE:DSTAD"},
+    "seminoma": {"NCIT:C9309", "MONDO:0003001", "ONCOTREE:SEM"},
+    "non-seminoma": {"NCIT:C9313", "MONDO:0021656", "ONCOTREE:NSGCT"},
 }
 
 # new site name -> cancers the sources say reach it
 WHO_SPREADS_THERE = {
+    "gastrointestinal tract": {"invasive lobular breast cancer", "invasive ductal breast cancer"},
+    "GI tract": {"invasive lobular breast cancer"},
     "heart": {"gastrointestinal stromal tumour"},
     "skeletal muscle": {"gastrointestinal stromal tumour"},
     "distant lymph nodes": {"anal cancer", "gallbladder cancer", "Merkel cell carcinoma", "mucosal melanoma"},
@@ -198,3 +255,63 @@ def test_rare_sites_carry_a_small_figure(graph) -> None:
     for ev in ("gist--bone--yang-2019-gist", "gallbladder--brain--gallbladder-seer-2021"):
         [row] = sparql(f"SELECT ?v WHERE {{ evidence:{ev} cs:value ?v }}", graph)
         assert float(row["v"]) < 1, ev
+
+
+def test_lobular_and_ductal_breast_cancer_differ_where_they_spread(graph) -> None:
+    # Mathew 2017: lobular cancer reaches the gut and ovaries more, the lungs and liver less.
+    def share(cancer: str, site: str) -> float:
+        rows = sparql(
+            f"SELECT ?v WHERE {{ spread:{cancer}--{site} cs:evidence ?e . ?e dcterms:source source:mathew-2017-ilc ;"
+            " cs:value ?v }",
+            graph,
+        )
+        [row] = rows
+        return float(row["v"])
+
+    assert share("breast-lobular", "gastrointestinal-tract") > share("breast-ductal", "gastrointestinal-tract")
+    assert share("breast-lobular", "ovary") > share("breast-ductal", "ovary")
+    assert share("breast-lobular", "lung") < share("breast-ductal", "lung")
+    assert share("breast-lobular", "liver") < share("breast-ductal", "liver")
+
+
+def test_diffuse_gastric_cancer_is_named_as_the_source_of_krukenberg_tumours(graph) -> None:
+    assert "diffuse-type gastric cancer" in cancer_labels(graph, "ovary", source="Krukenberg")
+
+
+def test_every_new_cancer_has_evidence(graph) -> None:
+    # Every new cancer is linked to at least one site through sourced evidence.
+    rows = sparql(
+        "SELECT ?c (COUNT(?v) AS ?n) WHERE { VALUES ?c { "
+        + " ".join(f"cancer:{c}" for c in CODES)
+        + " } ?p cs:primaryCancer ?c ; cs:evidence ?e . OPTIONAL { ?e cs:value ?v } } GROUP BY ?c",
+        graph,
+    )
+    assert len(rows) == len(CODES)
+
+
+@pytest.mark.parametrize(
+    ("term", "entity"),
+    [
+        ("Krukenberg tumor", "term:krukenberg-tumour"),
+        ("leptomeningeal carcinomatosis", "term:leptomeningeal-metastasis"),
+        ("MSCC", "term:spinal-cord-compression"),
+        ("synchronous metastasis", "term:synchronous-metastasis"),
+        ("metachronous metastases", "term:metachronous-metastasis"),
+        ("drop mets", "term:drop-metastasis"),
+        ("sentinel node biopsy", "term:sentinel-lymph-node"),
+        ("skip metastasis", "term:skip-metastasis"),
+        ("tumour seeding", "term:seeding"),
+        ("extranodal disease", "term:extranodal-disease"),
+        ("extramedullary myeloma", "term:extramedullary-disease"),
+    ],
+)
+def test_new_glossary_terms_are_found_by_the_names_people_use(graph, term, entity) -> None:
+    [row] = run_query("define", graph, term=term)
+    assert row["entity"].endswith(entity.split(":", 1)[1])
+    assert row["sources"]
+
+
+def test_krukenberg_tumour_points_at_the_ovary_and_diffuse_gastric_cancer(graph) -> None:
+    assert sparql(
+        "ASK { term:krukenberg-tumour cs:aboutSite site:ovary ; cs:aboutCancer cancer:gastric-diffuse }", graph
+    )

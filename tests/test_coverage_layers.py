@@ -23,18 +23,25 @@ PREFIX source: <https://w3id.org/cancer-spread/source/>
 # The studies whose items live in graph/evidence/ (some also have items in graph/cancers/).
 LAYER_SOURCES = (
     "am-j-cancer-res-2020-liver",
+    "arch-gynecol-obstet-2023-cervix",
     "bubendorf-2000",
     "cagney-2017",
     "habbous-2020",
+    "ijcd-2019-colorectal-bone",
+    "jco-abstract-e17109-endometrial",
+    "jgs-2019-colorectal-brain-bone",
     "jiang-2020",
     "engstrand-2018",
     "kaplan-2016",
     "liang-2021",
+    "martin-2017",
     "myint-2021",
     "savci-heijink-2015",
     "singh-2020",
     "van-gestel-2014",
+    "xu-2020",
     "zhang-j-2023",
+    "zhang-y-2018",
 )
 
 
@@ -144,7 +151,7 @@ def test_habbous_2020_counts_brain_metastases_over_the_disease_course(graph) -> 
 
 
 def test_zhang_2023_and_jiang_2020_give_bone_metastases_at_diagnosis(graph) -> None:
-    assert covered(graph, "zhang-j-2023") == {"lung", "liver", "kidney"}
+    assert covered(graph, "zhang-j-2023") == {"lung", "liver", "kidney", "nasopharyngeal"}
     [row] = figures(graph, "liver cancer", "bone", "Zhang 2023")
     assert row["value"] == Decimal("6.63")
     assert row["measure"] == "share of all patients with the site involved"
@@ -187,6 +194,57 @@ def test_engstrand_2018_counts_liver_spread_among_all_bowel_cancers(graph) -> No
     assert row["measure"] == "share of all patients with the site involved"
 
 
+def test_martin_2017_gives_brain_spread_of_breast_cancer_at_diagnosis(graph) -> None:
+    rows = {r["measure"]: r for r in figures(graph, "breast", "brain", "Martin 2017")}
+    everyone = rows["share of all patients with the site involved"]
+    assert (everyone["count"], everyone["denominator"], everyone["value"]) == (968, 238726, Decimal("0.41"))
+    assert rows["share of patients with distant spread who have the site involved"]["value"] == Decimal("7.56")
+
+
+@pytest.mark.parametrize(
+    ("cancer", "source", "sites", "patients"),
+    [
+        ("testicular cancer", "Xu 2020", ["lung", "distant lymph nodes", "liver", "bone", "brain"], 1661),
+        ("cervical cancer", "Arch Gynecol Obstet 2023", ["lung", "bone", "liver", "brain"], 1772),
+    ],
+)
+def test_cancers_that_had_no_figure_get_a_ranked_layer(graph, cancer, source, sites, patients) -> None:
+    rows = run_query("metastatic-sites", graph, cancer=cancer, source=source)
+    # The study's own order, strongest first, is the order the graph ranks them in.
+    assert [r["siteLabel"] for r in rows] == sites
+    for site in sites:
+        [row] = figures(graph, cancer, site, source)
+        assert row["denominator"] == patients, site
+
+
+def test_womb_cancer_sites_at_diagnosis_among_all_patients(graph) -> None:
+    assert covered(graph, "jco-abstract-e17109-endometrial") == {"womb"}
+    [brain] = figures(graph, "womb cancer", "brain", "JCO meeting abstract e17109")
+    assert (brain["count"], brain["denominator"]) == (133, 73328)
+    [lung] = figures(graph, "womb cancer", "lung", "JCO meeting abstract e17109")
+    assert lung["value"] > brain["value"]
+
+
+@pytest.mark.parametrize(
+    ("cancer", "source", "value"),
+    [("bowel cancer", "van Gestel 2014", "22.0"), ("testicular cancer", "Xu 2020", "36.2")],
+)
+def test_spread_to_distant_lymph_nodes_has_its_own_figure(graph, cancer, source, value) -> None:
+    # Distant nodes are a site of their own, narrower than lymph nodes in general: asking about
+    # lymph nodes finds the figure through the site hierarchy.
+    [row] = figures(graph, cancer, "distant lymph nodes", source)
+    assert row["value"] == Decimal(value)
+    assert row in figures(graph, cancer, "lymph nodes", source)
+
+
+def test_rare_bowel_cancer_sites_carry_figures(graph) -> None:
+    [brain] = figures(graph, "bowel cancer", "brain", "J Gastrointest Surg 2019")
+    assert brain["value"] == Decimal("1.38")
+    bone = {r["source"]: r for r in run_query("evidence", graph, cancer="bowel cancer", site="bone") if r["value"]}
+    assert bone["Int J Colorectal Dis 2019"]["count"] == 2557
+    assert bone["J Gastrointest Surg 2019"]["value"] == Decimal("6.12")
+
+
 # ------------------------------------------------------------------ every layer
 
 
@@ -212,7 +270,7 @@ def layer_items(graph) -> list[dict]:
 
 def test_every_layer_item_is_a_comparable_figure(graph) -> None:
     items = layer_items(graph)
-    assert len(items) >= 46
+    assert len(items) >= 68
     for item in items:
         missing = [k for k in ("measure", "value", "unit", "population", "timing", "locator") if item[k] is None]
         assert not missing, (item["e"], missing)

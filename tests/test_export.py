@@ -49,24 +49,78 @@ def test_csv_has_one_row_per_pattern(graph) -> None:
     assert len(lines) - 1 == compute_stats(graph)["spread_patterns"]
 
 
-@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
-def test_network_formats_keep_attributes(graph, fmt: str) -> None:
-    import networkx as nx
-
-    text = export_text(graph, fmt)
-    ET.fromstring(text)  # well-formed XML
-    path_reader = nx.read_graphml if fmt == "graphml" else nx.read_gexf
+def _read_network(text: str, fmt: str):
     import io
 
-    G = path_reader(io.BytesIO(text.encode("utf-8")))
-    breast = "https://w3id.org/cancer-spread/cancer/breast"
+    import networkx as nx
+
+    ET.fromstring(text)  # well-formed XML
+    reader = nx.read_graphml if fmt == "graphml" else nx.read_gexf
+    return reader(io.BytesIO(text.encode("utf-8")))
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_network_formats_keep_attributes(graph, fmt: str) -> None:
+    G = _read_network(export_text(graph, fmt), fmt)
+    breast = "cancer:breast"
     assert G.nodes[breast]["label"] == "breast cancer"
     assert G.nodes[breast]["kind"] == "cancer"
+    assert G.nodes[breast]["iri"] == "https://w3id.org/cancer-spread/cancer/breast"
     assert "NCIT:C4872" in G.nodes[breast]["codes"]
-    edge = G.get_edge_data(breast, "https://w3id.org/cancer-spread/site/bone")
-    if fmt == "gexf":  # read_gexf returns a multigraph-shaped dict for directed graphs in some versions
-        edge = edge.get(0, edge) if isinstance(edge, dict) and 0 in edge else edge
+    if fmt == "graphml":  # GEXF writes parents as its own hierarchy element, which networkx reads oddly
+        assert G.nodes["cancer:nsclc"]["parents"] == "cancer:lung"
+    edge = G.get_edge_data(breast, "site:bone")
     assert int(edge["n_sources"]) >= 3
+    assert edge["label"] == "breast cancer → bone"
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_network_formats_are_weighted_for_networkx(graph, fmt: str) -> None:
+    import networkx as nx
+
+    G = _read_network(export_text(graph, fmt), fmt)
+    weights = nx.get_edge_attributes(G, "weight")
+    assert len(weights) == G.number_of_edges() > 100
+    assert all(isinstance(w, (int, float)) and w >= 1 for w in weights.values())
+    edge = G.get_edge_data("cancer:breast", "site:bone")
+    assert edge["weight"] == int(edge["n_sources"])
+    # weighted analysis works directly: the strongest link out of breast cancer has most sources
+    strongest = max(G.out_edges("cancer:breast", data="weight"), key=lambda e: e[2])
+    assert strongest[2] == max(weights[e] for e in G.out_edges("cancer:breast"))
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "csv"])
+def test_exports_carry_the_frequency_level_when_the_graph_has_one(graph, fmt: str) -> None:
+    from rdflib import Graph as RDFGraph
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import SKOS
+
+    from cancer_spread.namespaces import CS
+
+    g = RDFGraph()
+    g += graph
+    level = URIRef("https://w3id.org/cancer-spread/frequency/very-common")
+    g.set((URIRef("https://w3id.org/cancer-spread/spread/breast--bone"), CS.frequency, level))
+    g.set((level, SKOS.prefLabel, Literal("very common", lang="en")))
+    text = export_text(g, fmt)
+    if fmt == "csv":
+        import csv
+        import io
+
+        rows = {(r["cancer"], r["site"]): r for r in csv.DictReader(io.StringIO(text))}
+        assert rows[("cancer:breast", "site:bone")]["frequency"] == "very common"
+        return
+    G = _read_network(text, fmt)
+    assert G.get_edge_data("cancer:breast", "site:bone")["frequency"] == "very common"
+
+
+def test_csv_and_graph_formats_use_the_same_identifiers(graph) -> None:
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(export_text(graph, "csv"))))
+    G = _read_network(export_text(graph, "graphml"), "graphml")
+    assert {(r["cancer"], r["site"]) for r in rows} == set(G.edges())
 
 
 def test_cli_export_writes_atomically(run_cli, tmp_path: Path) -> None:
@@ -90,16 +144,29 @@ def test_failed_export_leaves_existing_file(run_cli, tmp_path: Path) -> None:
 
 
 def test_build_release(graph, tmp_path: Path) -> None:
-    from rdflib.namespace import VOID
+    from rdflib import URIRef
+    from rdflib.namespace import DCAT, VOID
 
+    from cancer_spread.export import DUMPS, RELEASE_FILES, release_iri
     from cancer_spread.namespaces import DATASET
 
     paths = build_release(graph, tmp_path)
-    assert [p.name for p in paths] == ["cancer-spread.ttl", "void.ttl", "context.jsonld"]
+    assert [p.name for p in paths] == list(RELEASE_FILES)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(RELEASE_FILES)
     void = Graph().parse(tmp_path / "void.ttl")
-    assert int(void.value(DATASET, VOID.triples)) > 1000
-    merged = Graph().parse(tmp_path / "cancer-spread.ttl")
-    assert len(merged) == len(graph)
+    description = {t for t in graph if str(t[0]).startswith(str(DATASET))}
+    assert int(void.value(DATASET, VOID.triples)) == len(graph) - len(description)
+    dumps = set(void.objects(DATASET, VOID.dataDump))
+    assert dumps == {URIRef(release_iri(name)) for name, _m, _f in DUMPS}
+    assert len(list(void.objects(DATASET, DCAT.distribution))) == len(DUMPS)
+    assert void.value(DATASET, VOID.sparqlEndpoint) is None  # a file release names no endpoint
+    for name, _media, fmt in DUMPS:
+        back = Graph().parse(tmp_path / name, format={"ttl": "turtle", "jsonld": "json-ld"}.get(fmt, fmt))
+        assert _same(back, graph), name
+    dataset = json.loads((tmp_path / "dataset.jsonld").read_text(encoding="utf-8"))
+    assert dataset["@type"] == "Dataset" and dataset["@context"] == "https://schema.org/"
+    assert {d["contentUrl"] for d in dataset["distribution"]} == {str(d) for d in dumps}
+    assert dataset["license"] == str(graph.value(DATASET, URIRef("http://purl.org/dc/terms/license")))
 
 
 def test_published_jsonld_context_is_current() -> None:
@@ -109,3 +176,54 @@ def test_published_jsonld_context_is_current() -> None:
     assert json.loads(path.read_text(encoding="utf-8")) == jsonld_context(), (
         "ontology/context.jsonld is out of date: regenerate it with `cancer-spread build` and copy build/context.jsonld"
     )
+
+
+def _pyld_graph(doc: object) -> Graph:
+    """Read JSON-LD with PyLD (an independent processor) into an rdflib graph."""
+    from pyld import jsonld
+
+    nquads = jsonld.to_rdf(doc, {"format": "application/n-quads"})
+    return Graph().parse(data=nquads, format="nt")
+
+
+def test_context_terms_make_plain_json_read_as_our_rdf() -> None:
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import SKOS
+
+    from cancer_spread.export import jsonld_context
+    from cancer_spread.namespaces import CANCER, CS, SITE
+
+    doc = {
+        **jsonld_context(),
+        "id": "cancer:example",
+        "type": "cs:PrimaryCancer",
+        "prefLabel": "example cancer",
+        "spreadsTo": "site:liver",
+        "xref": "NCIT:C0000",
+    }
+    g = _pyld_graph(doc)
+    assert (CANCER.example, CS.spreadsTo, SITE.liver) in g
+    assert (CANCER.example, SKOS.prefLabel, Literal("example cancer", lang="en")) in g
+    assert (CANCER.example, CS.xref, Literal("NCIT:C0000")) in g
+    assert (URIRef(CANCER.example), None, None) in g
+    evidence = {**jsonld_context(), "id": "evidence:x", "value": "47.5", "denominator": "120"}
+    g = _pyld_graph(evidence)
+    from rdflib.namespace import XSD
+
+    ev = URIRef("https://w3id.org/cancer-spread/evidence/x")
+    assert g.value(ev, CS.value) == Literal("47.5", datatype=XSD.decimal)
+    assert g.value(ev, CS.denominator) == Literal("120", datatype=XSD.integer)
+
+
+def test_export_compacted_with_the_context_reads_back_the_same(graph) -> None:
+    """PyLD expands our JSON-LD export, compacts it again with the published context, and the
+    result reads back as the same graph; the compacted form uses the terms."""
+    from pyld import jsonld
+
+    from cancer_spread.export import jsonld_context
+
+    exported = json.loads(export_text(graph, "jsonld"))
+    compacted = jsonld.compact(jsonld.expand(exported), jsonld_context())
+    text = json.dumps(compacted)
+    assert '"spreadsTo"' in text and '"prefLabel"' in text
+    assert _same(_pyld_graph(compacted), graph)

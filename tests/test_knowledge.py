@@ -156,7 +156,15 @@ def test_cancer_of_unknown_primary_question(graph) -> None:
     rows = run_query("likely-primaries", graph, site=["bone", "lung", "liver"])
     assert rows[0]["matched"] == 3
     top = labels(rows[:8], "cancerLabel")
-    assert "breast cancer" in top and "lung cancer" in top
+    assert "breast cancer" in top
+    # Ranked by a score that is shown, highest first; never the question itself as an answer.
+    scores = [r["score"] for r in rows]
+    assert scores == sorted(scores, reverse=True) and 0 < scores[-1] <= scores[0] <= 100
+    assert "cancer of unknown primary" not in labels(rows, "cancerLabel")
+    # A cancer that reaches only one of the three sites is ranked below one that reaches all three.
+    by_name = {r["cancerLabel"]: r for r in rows}
+    one = [r for r in rows if r["matched"] == 1]
+    assert one and all(r["score"] < by_name["breast cancer"]["score"] for r in one)
 
 
 def test_cancers_by_route(graph) -> None:

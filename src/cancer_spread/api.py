@@ -1,8 +1,9 @@
 """The Python API: named queries and free SPARQL over the graph.
 
-Two embedded engines give the same answers: Oxigraph (:class:`cancer_spread.store.Store`, the
-default, fast) and rdflib (pass ``load_graph()``, the rdflib ``Graph`` of the merged data). The
-default engine is chosen by ``CANCER_SPREAD_STORE`` (``oxigraph`` or ``rdflib``).
+Every query goes through one engine interface (:mod:`cancer_spread.engine`): Oxigraph
+(:class:`cancer_spread.store.Store`, the default, fast), rdflib (pass ``load_graph()``, the rdflib
+``Graph`` of the merged data) or a remote SPARQL store; all give the same answers. The default
+engine is chosen by ``CANCER_SPREAD_STORE`` (``oxigraph`` or ``rdflib``).
 
 >>> rows = run_query("metastatic-sites", cancer="breast")
 >>> rows.columns[:2]
@@ -15,33 +16,19 @@ True
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError, QueryError
+from .engine import ENGINES, RdflibEngine, as_engine, default_engine, names_source, open_engine, time_limit
+from .errors import InputError
 from .queries import NamedQuery, coerce_text, is_entity_type, load_queries
-from .resolve import resolver_for
+from .resolve import DEFAULT_PREFERENCE, resolver_for
 from .results import Results, Term
 
 if TYPE_CHECKING:  # pragma: no cover
     from rdflib import Graph
 
 __all__ = ["ENGINES", "bind_params", "default_engine", "open_graph", "run_query", "sparql", "time_limit", "validate"]
-
-#: The embedded engines, the default first.
-ENGINES = ("oxigraph", "rdflib")
-
-
-def default_engine() -> str:
-    """``$CANCER_SPREAD_STORE`` if set (``oxigraph`` or ``rdflib``), else ``oxigraph``."""
-    engine = os.environ.get("CANCER_SPREAD_STORE", ENGINES[0]).strip().lower() or ENGINES[0]
-    if engine not in ENGINES:
-        raise InputError(f"CANCER_SPREAD_STORE={engine!r}: unknown engine", hint="use oxigraph or rdflib")
-    return engine
 
 
 def open_graph(
@@ -52,53 +39,10 @@ def open_graph(
     path: Any = None,
 ) -> Any:
     """The merged graph on ``engine``: a :class:`~cancer_spread.store.Store` for ``oxigraph``
-    (on disk at ``path`` if given), an rdflib ``Graph`` for ``rdflib``."""
-    engine = engine or default_engine()
-    if engine == "oxigraph":
-        try:
-            import pyoxigraph  # noqa: F401
-        except ModuleNotFoundError:
-            raise InputError(
-                "the oxigraph engine needs the pyoxigraph package, which is not installed",
-                hint="pip install 'pyoxigraph>=0.5,<0.6', or use --store rdflib",
-            ) from None
-        from .store import Store
-
-        return Store.load(root, extra=list(extra), path=path)
-    if engine == "rdflib":
-        if path is not None:
-            raise InputError("--store-path needs the oxigraph store", hint="drop --store rdflib")
-        from .load import load_graph
-
-        return load_graph(root, extra=list(extra))
-    raise InputError(f"unknown store {engine!r}", hint="use oxigraph or rdflib")
-
-
-def _is_store(graph: Any) -> bool:
-    return hasattr(graph, "select") and hasattr(graph, "inner")
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float | None) -> Iterator[None]:
-    """Stop the enclosed query after ``seconds`` with a :class:`QueryError` (main thread only;
-    elsewhere the limit is not enforced)."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expired(signum: int, frame: object) -> None:
-        raise QueryError(
-            f"query stopped: it ran longer than the time limit of {seconds:g} s",
-            hint="narrow the query, or raise the limit with --timeout",
-        )
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    (on disk at ``path`` if given), an rdflib ``Graph`` for ``rdflib`` (the engine itself:
+    :func:`cancer_spread.engine.open_engine`)."""
+    opened = open_engine(engine, root, extra=extra, path=path)
+    return opened.graph if isinstance(opened, RdflibEngine) else opened
 
 
 def bind_params(query: NamedQuery, graph: Any, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -131,11 +75,17 @@ def bind_params(query: NamedQuery, graph: Any, params: Mapping[str, Any]) -> dic
             if isinstance(v, Term) or type(v).__module__.startswith("rdflib"):
                 terms.append(v)
             elif is_entity_type(spec.type):
-                terms.append(Term("uri", resolver.resolve_iri(str(v), spec.type, param=name)))
+                prefer = spec.prefer or DEFAULT_PREFERENCE
+                terms.append(Term("uri", resolver.resolve_iri(str(v), spec.type, param=name, prefer=prefer)))
             else:
                 terms.append(coerce_text(spec, str(v)))
-        bound[name] = terms if spec.list else terms[0]
+        # A list is a set: sorted, so that both engines see (and order joins on) the same VALUES.
+        bound[name] = sorted(terms, key=_sort_key) if spec.list else terms[0]
     return bound
+
+
+def _sort_key(term: Any) -> str:
+    return term.value if isinstance(term, Term) else str(term)
 
 
 def _query(name: str) -> NamedQuery:
@@ -151,58 +101,39 @@ def _query(name: str) -> NamedQuery:
 
 def run_query(name: str, graph: Any = None, *, timeout: float | None = None, **params: Any) -> Results:
     """Run the named query ``name`` (a file in ``queries/``) with ``params`` on ``graph`` (a
-    store or an rdflib graph; by default the default engine's merged graph).
+    store, an rdflib graph or an engine; by default the default engine's merged graph).
 
     Values may be labels, synonyms, codes or IRIs; they are matched without regard to case.
     """
     query = _query(name)
-    graph = open_graph() if graph is None else graph
-    bindings = bind_params(query, graph, params)
-    if _is_store(graph):
-        return graph.select(query.bound_text(bindings), timeout=timeout).with_sorted_lists(query.list_columns)
-    with time_limit(timeout):
-        result = query.run(graph, bindings)
-        return Results.from_rdflib(result).with_sorted_lists(query.list_columns)
+    engine = as_engine(graph)
+    bindings = bind_params(query, names_source(engine), params)
+    return engine.query(query.text, bindings=bindings, timeout=timeout).with_sorted_lists(query.list_columns)
+
+
+def query_form(text: str) -> str:
+    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` (``SELECT`` when unclear: the engine then
+    reports what is wrong with the text). One linear pass over the text.
+
+    >>> query_form("PREFIX x: <urn:x#> # a comment\\nask { ?s ?p ?o }")
+    'ASK'
+    """
+    from .queries import sparql_keywords
+
+    first = next((w for w in sparql_keywords(text) if w not in ("PREFIX", "BASE")), "SELECT")
+    return first if first in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") else "SELECT"
 
 
 def sparql(text: str, graph: Any = None, *, timeout: float | None = None) -> Any:
     """Run the user's own SPARQL. SELECT gives :class:`Results`, ASK a bool, CONSTRUCT and
     DESCRIBE an rdflib Graph. The project's prefixes are predeclared. Updates are refused."""
-    graph = open_graph() if graph is None else graph
-    if _is_store(graph):
-        result = graph.raw(text, timeout=timeout)
-        if isinstance(result, bool):
-            return result
-        if hasattr(result, "rows"):
-            return Results([v.value for v in result.variables], result.rows)
-        from rdflib import Graph
-
-        from .namespaces import bind_prefixes
-        from .queries import to_rdflib
-        from .results import neutral
-
-        out = bind_prefixes(Graph())
-        for t in result:
-            out.add(tuple(to_rdflib(neutral(x)) for x in (t.subject, t.predicate, t.object)))
-        return out
-    from rdflib import Graph
-
-    from .queries import parse_sparql
-
-    prepared = parse_sparql(text, origin="query")
-    with time_limit(timeout):
-        result = graph.query(prepared)
-        if result.type == "SELECT":
-            return Results.from_rdflib(result)
-        if result.type == "ASK":
-            return bool(result.askAnswer)
-        out = Graph()
-        from .namespaces import bind_prefixes
-
-        bind_prefixes(out)
-        for triple in result.graph or ():
-            out.add(triple)
-        return out
+    engine = as_engine(graph)
+    form = query_form(text)
+    if form == "ASK":
+        return engine.ask(text, timeout=timeout)
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return engine.construct(text, timeout=timeout)
+    return engine.query(text, timeout=timeout)
 
 
 def validate(graph: Graph | None = None) -> list[Any]:

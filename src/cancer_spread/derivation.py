@@ -76,7 +76,8 @@ def dataset_description(
 def derive(graph: Graph, paths: DataPaths | None = None) -> Graph:
     """Add the derived triples: every ``queries/construct/*.rq`` CONSTRUCT is run on the graph
     and its result added (``cs:spreadsTo`` from the spread patterns, ``rdfs:label`` from
-    ``skos:prefLabel``, labels of spread patterns)."""
+    ``skos:prefLabel``, labels of spread patterns), then the IRI links of the codes
+    (:func:`cancer_spread.mappings.link_rdflib`)."""
     from .paths import find_paths
     from .queries import load_construct_queries
 
@@ -84,6 +85,9 @@ def derive(graph: Graph, paths: DataPaths | None = None) -> Graph:
     for query in load_construct_queries(paths):
         for triple in query.run(graph).graph or ():
             graph.add(triple)
+    from .mappings import link_rdflib
+
+    link_rdflib(graph, paths)
     return graph
 
 

@@ -90,7 +90,7 @@ def load_graph(
     The result is cached per process and rebuilt when any source file changes; treat it as
     read-only (pass ``cache=False`` for a private copy).
     """
-    from . import __version__
+    from .version import __version__
 
     paths = find_paths(root)
     files = paths.turtle_files() + [Path(p) for p in extra]

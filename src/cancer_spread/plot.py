@@ -29,8 +29,8 @@ if "matplotlib.pyplot" not in sys.modules:  # leave an interactive session's bac
 from matplotlib.figure import Figure
 from rdflib import Graph
 
-from . import __version__
 from .errors import InputError
+from .version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx

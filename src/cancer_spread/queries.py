@@ -148,6 +148,9 @@ class Param:
     list: bool = False
     example: str | None = None
     description: str = ""
+    #: For ``entity`` parameters: which kind wins when a name fits several (e.g. a glossary term
+    #: and a cancer both called "cancer of unknown primary").
+    prefer: tuple[str, ...] = ()
 
 
 @dataclass
@@ -184,6 +187,7 @@ class NamedQuery:
                 list=bool(spec.get("list", False)),
                 example=spec.get("example"),
                 description=spec.get("description", ""),
+                prefer=tuple(spec.get("prefer", ())),
             )
         return cls(
             name=path.stem,

@@ -1,9 +1,15 @@
 """Turn what a user types (a name, synonym, code or IRI) into the IRI of one entity.
 
 Matching ignores case and surrounding space. In order of precedence: an IRI or prefixed name,
-a preferred label, a synonym, the IRI's last segment, then a code (``C78.7``,
-``UBERON:0002107``, ``NCIT:C4872``, ``BRCA``). A code shared by a site and its parts names the
-whole. An unknown value fails with the closest names.
+a preferred label, a synonym, a short form of a label (the label without its head noun:
+"ovarian" from "ovarian cancer", "ovary" from "cancer of the ovary", "metastatic" from
+"metastatic cancer"), the IRI's last segment, then a code (``C78.7``, ``UBERON:0002107``,
+``NCIT:C4872``, ``BRCA``). A code shared by a site and its parts names the whole. A name shared
+by entities of several kinds (a glossary term and a cancer) goes to the kind preferred first.
+
+A value that names nothing of the kind asked for fails plainly: if it names another kind of
+entity (``sites C78.7``: a site code) the error says which command answers it; otherwise it
+says the name is not in the graph yet, with at most three close names.
 
 The index is built from plain records, read either from an rdflib graph or from an Oxigraph
 store (:func:`resolver_for` takes either), so both engines resolve names identically.
@@ -14,11 +20,14 @@ store (:func:`resolver_for` takes either), so both engines resolve names identic
 rdflib.term.URIRef('https://w3id.org/cancer-spread/cancer/colorectal')
 >>> r.resolve_iri("C78.7", "site")
 'https://w3id.org/cancer-spread/site/liver'
+>>> r.resolve_iri("ovarian", "cancer")
+'https://w3id.org/cancer-spread/cancer/ovary'
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 import weakref
 from collections import defaultdict
 from collections.abc import Iterable
@@ -54,6 +63,19 @@ _NOUNS = {
     "route": "route of spread",
     "entity": "cancer, site, term or route",
 }
+#: The command that answers a question about each kind, for "did you mean" hints.
+COMMAND_FOR = {
+    "cancer": "cancer-spread sites",
+    "site": "cancer-spread primaries",
+    "term": "cancer-spread define",
+}
+#: What ``cancer-spread list`` calls each kind.
+LIST_NAME = {"cancer": "cancers", "site": "sites", "term": "terms"}
+#: When a name fits several kinds, the first kind here wins (a cancer over a site).
+DEFAULT_PREFERENCE = ("cancer", "term", "site", "route")
+# Head nouns dropped from a label to give its short form ("ovarian cancer" -> "ovarian").
+_HEAD = re.compile(r"\s+(?:cancer|cancers|carcinoma|tumour|tumor|tumours|tumors|neoplasm|disease)$")
+_OF_THE = re.compile(r"^(?:cancer|carcinoma|tumour|tumor) of the\s+")
 _CODE_PROPS = (_CS + "xref", _CS + "secondaryXref", _CS + "unverifiedXref")
 _CLASSES = sorted({c for classes in KIND_CLASSES.values() for c in classes})
 
@@ -73,6 +95,20 @@ SELECT ?s ?class ?p ?o WHERE {{
 
 def _norm(text: str) -> str:
     return " ".join(str(text).split()).casefold()
+
+
+def short_forms(label: str) -> set[str]:
+    """The short forms of a label by which people name the thing: without a head noun
+    ("cancer", "carcinoma", "tumour"…) at the end or "cancer of the" at the start.
+
+    >>> sorted(short_forms("ovarian cancer") | short_forms("cancer of the ovary"))
+    ['ovarian', 'ovary']
+    >>> short_forms("melanoma")
+    set()
+    """
+    key = _norm(label)
+    out = {_HEAD.sub("", key), _OF_THE.sub("", key)} - {key, ""}
+    return out
 
 
 @dataclass
@@ -117,7 +153,7 @@ class Resolver:
             records = _records_of(graph)
         self.records = {r.iri: r for r in records}
         # tier -> normalised key -> set of IRIs. Lower tier wins.
-        self.index: list[dict[str, set[str]]] = [defaultdict(set) for _ in range(5)]
+        self.index: list[dict[str, set[str]]] = [defaultdict(set) for _ in range(6)]
         self.kind_of: dict[str, set[str]] = defaultdict(set)
         self.labels: dict[str, str] = {}
         for rec in self.records.values():
@@ -133,13 +169,16 @@ class Resolver:
                 self.index[1][_norm(lab)].add(iri)
             for lab in rec.alt:
                 self.index[2][_norm(lab)].add(iri)
-            self.index[3][_norm(iri.rstrip("/").rsplit("/", 1)[-1])].add(iri)
+            for lab in rec.pref + rec.alt:
+                for short in short_forms(lab):
+                    self.index[3][short].add(iri)
+            self.index[4][_norm(iri.rstrip("/").rsplit("/", 1)[-1])].add(iri)
             for code in rec.codes:
-                self.index[4][_norm(code)].add(iri)
+                self.index[5][_norm(code)].add(iri)
                 prefix, _, local = code.partition(":")
-                self.index[4][_norm(local)].add(iri)
+                self.index[5][_norm(local)].add(iri)
                 if prefix.upper() in ("ICD10", "ICD10CM") and "." in local:
-                    self.index[4][_norm(local.replace(".", ""))].add(iri)
+                    self.index[5][_norm(local.replace(".", ""))].add(iri)
 
     def _ancestors(self, node: str) -> set[str]:
         seen: set[str] = set()
@@ -169,47 +208,132 @@ class Resolver:
                 names.update(self.records[iri].alt)
         return sorted(names, key=str.casefold)
 
-    def resolve_iri(self, value: str, kind: str = "entity", *, param: str | None = None) -> str:
-        """The IRI (a string) ``value`` names among entities of ``kind``; :class:`InputError` if
-        none or several match."""
-        what = f"parameter {param}: " if param else ""
-        noun = _NOUNS.get(kind, kind)
+    def _preferred(self, hits: set[str], prefer: tuple[str, ...]) -> set[str]:
+        """The hits of the first kind in ``prefer`` that has any (all hits if none has)."""
+        for kind in prefer:
+            some = {h for h in hits if kind in self.kind_of[h]}
+            if some:
+                return some
+        return hits
+
+    def lookup(self, value: str, kind: str = "entity", prefer: tuple[str, ...] = DEFAULT_PREFERENCE) -> set[str]:
+        """The IRIs ``value`` names among entities of ``kind`` at the first tier that has any
+        (several only when the name is truly ambiguous); empty if none."""
         key = _norm(value)
         if not key:
-            raise InputError(f"{what}empty {noun} name", hint="give a name, synonym, code or IRI")
+            return set()
         iri = expand(value.strip())
         if iri is not None and _norm(iri) in self.index[0]:
             key = _norm(iri)
         for tier in self.index:
             hits = {s for s in tier.get(key, ()) if kind in self.kind_of[s]}
-            if len(hits) == 1:
-                return next(iter(hits))
+            if len(hits) > 1:
+                hits = self._preferred(hits, prefer)
             if len(hits) > 1:
                 broadest = self._broadest(hits)
                 if broadest is not None:
-                    return broadest
-                names = ", ".join(f"{self.labels[h]} ({curie(h)})" for h in sorted(hits))
-                raise InputError(
-                    f"{what}{value!r} is ambiguous: it names {names}",
-                    hint="use a full name or the IRI",
-                )
-        pool = self.candidates(kind)
-        close = difflib.get_close_matches(value, pool, n=5, cutoff=0.5)
-        if not close:
-            lowered = {p.casefold(): p for p in pool}
-            close = [lowered[k] for k in difflib.get_close_matches(value.casefold(), list(lowered), n=5, cutoff=0.5)]
-        hint = (
-            "did you mean: " + ", ".join(repr(c) for c in close) + "?"
-            if close
-            else f"see the list with: cancer-spread query glossary, or a {noun} code"
-        )
-        raise InputError(f"{what}unknown {noun} {value!r}", hint=hint)
+                    return {broadest}
+            if hits:
+                return hits
+        return set()
 
-    def resolve(self, value: str, kind: str = "entity", *, param: str | None = None) -> Any:
+    def suggestions(self, value: str, kind: str, n: int = 3) -> list[str]:
+        """At most ``n`` names of ``kind`` close to ``value``: close spellings ("brest"), or names
+        holding every word of it ("triple negative")."""
+        pool = self.candidates(kind)
+        lowered: dict[str, str] = {}
+        for name in pool:
+            lowered.setdefault(name.casefold(), name)
+        for name in pool:
+            for short in short_forms(name):
+                lowered.setdefault(short, name)
+        key = _norm(value)
+        close = [lowered[k] for k in difflib.get_close_matches(key, list(lowered), n=n, cutoff=0.75)]
+        words = [w for w in re.split(r"[\s\-]+", key) if len(w) > 2]
+        if words:
+            for low, name in sorted(lowered.items(), key=lambda kv: len(kv[0])):
+                parts = set(re.split(r"[\s\-]+", low))
+                if all(w in parts for w in words) and name not in close:
+                    close.append(name)
+        # One name per entity, the preferred label first.
+        out: list[str] = []
+        seen: set[str] = set()
+        for name in close:
+            iris = self.lookup(name, kind)
+            iri = next(iter(iris)) if len(iris) == 1 else name
+            if iri in seen:
+                continue
+            seen.add(iri)
+            out.append(self.labels.get(iri, name))
+            if len(out) == n:
+                break
+        return out
+
+    def resolve_iri(
+        self,
+        value: str,
+        kind: str = "entity",
+        *,
+        param: str | None = None,
+        prefer: tuple[str, ...] = DEFAULT_PREFERENCE,
+    ) -> str:
+        """The IRI (a string) ``value`` names among entities of ``kind``; :class:`InputError` if
+        none or several match."""
+        what = f"parameter {param}: " if param else ""
+        noun = _NOUNS.get(kind, kind)
+        if not _norm(value):
+            raise InputError(f"{what}empty {noun} name", hint="give a name, synonym, code or IRI")
+        hits = self.lookup(value, kind, prefer)
+        if len(hits) == 1:
+            return next(iter(hits))
+        if hits:
+            names = ", ".join(f"{self.labels[h]} ({curie(h)})" for h in sorted(hits))
+            raise InputError(f"{what}{value!r} is ambiguous: it names {names}", hint="use a full name or the IRI")
+        # Another kind of entity? Say which command answers about it.
+        for other in ("cancer", "site", "term"):
+            if other == kind or kind == "entity":
+                continue
+            found = self.lookup(value, other)
+            if len(found) == 1:
+                iri = next(iter(found))
+                shown = value if " " not in value else f'"{value}"'
+                raise InputError(
+                    f"{what}{value!r} is not a {noun}: it names the {_NOUNS[other]} {self.labels[iri]!r}",
+                    hint=f"for that {_NOUNS[other]}, try: {COMMAND_FOR[other]} {shown}",
+                )
+        close = self.suggestions(value, kind)
+        listing = f"cancer-spread list {LIST_NAME[kind]}" if kind in LIST_NAME else "cancer-spread list"
+        if close:
+            hint = "did you mean " + _or(close) + "? Everything covered: " + listing
+        else:
+            hint = f"everything covered: {listing}"
+        raise InputError(f"{what}unknown {noun} {value!r}: not in the graph yet", hint=hint)
+
+    def resolve_preferring(self, value: str, first: str, kind: str = "entity", *, param: str | None = None) -> str:
+        """The IRI ``value`` names among entities of kind ``first`` if it names one (at any tier),
+        else among ``kind``: the viewer's focus prefers the cancer "breast" to the site."""
+        hits = self.lookup(value, first)
+        if len(hits) == 1:
+            return next(iter(hits))
+        return self.resolve_iri(value, kind, param=param)
+
+    def resolve(
+        self,
+        value: str,
+        kind: str = "entity",
+        *,
+        param: str | None = None,
+        prefer: tuple[str, ...] = DEFAULT_PREFERENCE,
+    ) -> Any:
         """Like :meth:`resolve_iri`, as an rdflib ``URIRef``."""
         from rdflib import URIRef
 
-        return URIRef(self.resolve_iri(value, kind, param=param))
+        return URIRef(self.resolve_iri(value, kind, param=param, prefer=prefer))
+
+
+def _or(names: list[str]) -> str:
+    quoted = [repr(n) for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
 def _records_of(source: Any) -> list[Record]:

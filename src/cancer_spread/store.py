@@ -80,7 +80,7 @@ class Store:
         store on disk and reuses it while no source file has changed."""
         import pyoxigraph as ox
 
-        from . import __version__
+        from .version import __version__
 
         paths = find_paths(root)
         files = paths.turtle_files() + [Path(p) for p in extra]
@@ -164,6 +164,9 @@ class Store:
         for query in load_construct_queries(paths or find_paths()):
             triples = list(self.inner.query(query.text))
             self.inner.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+        from .mappings import link_oxigraph
+
+        link_oxigraph(self.inner, paths or find_paths())
 
     def describe(self, version: str) -> None:
         """Add the VoID/DCAT description with counts computed from the store."""
@@ -236,6 +239,49 @@ class Store:
         if not isinstance(result, _Solutions):
             raise QueryError("query: not a SELECT query", hint="use sparql() for ASK and CONSTRUCT")
         return Results([v.value for v in result.variables], result.rows)
+
+    # ------------------------------------------------------------------ the engine interface
+    # (cancer_spread.engine.Engine: query, ask, construct, count, close)
+    name = "oxigraph"
+
+    def query(self, text: str, *, bindings: Any = None, timeout: float | None = None) -> Results:
+        """Run a SELECT with ``bindings`` written in as VALUES blocks; :class:`Results`."""
+        if bindings:
+            from .queries import values_text
+
+            text = values_text(text, bindings)
+        return self.select(text, timeout=timeout)
+
+    def ask(self, text: str, *, timeout: float | None = None) -> bool:
+        """Run an ASK."""
+        result = self.raw(text, timeout=timeout)
+        if not isinstance(result, bool):
+            raise QueryError("query: not an ASK query")
+        return result
+
+    def construct(self, text: str, *, timeout: float | None = None) -> Any:
+        """Run a CONSTRUCT or DESCRIBE; the triples as an rdflib ``Graph``."""
+        from rdflib import Graph
+
+        from .namespaces import bind_prefixes
+        from .queries import to_rdflib
+        from .results import neutral
+
+        result = self.raw(text, timeout=timeout)
+        if isinstance(result, bool | _Solutions):
+            raise QueryError("query: not a CONSTRUCT or DESCRIBE query")
+        out = bind_prefixes(Graph())
+        for t in result:
+            out.add(tuple(to_rdflib(neutral(x)) for x in (t.subject, t.predicate, t.object)))
+        return out
+
+    def count(self) -> int:
+        """The number of triples in the store."""
+        return len(self.inner)
+
+    def close(self) -> None:
+        """Write an on-disk store's pending changes (the store stays in the process's cache)."""
+        self.inner.flush()
 
 
 class _Solutions:

@@ -1,12 +1,12 @@
 """The interactive viewer: one self-contained, offline HTML page that shows where cancers spread.
 
 The page draws the spread network (:func:`cancer_spread.network.spread_network`) with
-vis-network, the drawing library that ships inside the pyvis package. Everything it needs is
-inlined: the library, the page's own template, styles and script (the files under ``viewer/``
-in this package) and the data, so it opens from a file, a mail attachment or a
-notebook with no network access, and it makes no request of its own (a Content Security Policy
-forbids any). Positions are computed here, in Python, so the same graph always gives the same
-picture and the browser draws it at once, physics off.
+vis-network, the drawing library pyvis is built on (a pinned copy vendored in ``viewer/vendor/``).
+Everything it needs is inlined: the library, the page's own template, styles and script (the
+files under ``viewer/`` in this package) and the data, so it opens from a file, a mail attachment
+or a notebook with no network access, and it makes no request of its own (a Content Security
+Policy forbids any). Positions are computed here, in Python, so the same graph always gives the
+same picture and the browser draws it at once, physics off.
 
 Every text from the graph reaches the page as JSON data (with ``<``, ``>`` and ``&`` escaped) and
 is put into the page with ``textContent``, never parsed as HTML.
@@ -141,6 +141,11 @@ def _resolve_in_network(G: nx.DiGraph, value: str, param: str) -> str:
         codes |= {c.split(":", 1)[-1] for c in codes}
         if key in codes or key == _norm(str(node).rstrip("/").rsplit("/", 1)[-1]):
             tiers[3].append(node)
+    # A cancer is preferred over a site ("breast" is breast cancer), at whichever tier it matches.
+    cancers = [[n for n in hits if G.nodes[n].get("kind") == "cancer"] for hits in tiers]
+    for hits in cancers:
+        if len(hits) == 1:
+            return hits[0]
     for hits in tiers:
         if len(hits) == 1:
             return hits[0]
@@ -182,7 +187,7 @@ def _focus(G: nx.DiGraph, rdf: Graph | None, focus: str) -> list[str]:
     if rdf is not None:
         from .resolve import resolver_for
 
-        iri = str(resolver_for(rdf).resolve(str(focus), "entity", param="focus"))
+        iri = resolver_for(rdf).resolve_preferring(str(focus), "cancer", "entity", param="focus")
     else:
         iri = _resolve_in_network(G, str(focus), "focus")
     if iri in G:
@@ -520,7 +525,7 @@ def viewer_data(
     >>> data["title"], data["nodes"][0]["group"]
     ('Where breast cancer spreads', 'cancer')
     """
-    from . import __version__
+    from .version import __version__
 
     if layout not in LAYOUTS:
         raise InputError(f"unknown layout {layout!r}", hint="use " + " or ".join(LAYOUTS))
@@ -895,6 +900,8 @@ def _script_json(data: Any) -> str:
 
 
 _ASSETS = Path(__file__).resolve().parent / "viewer"
+#: The vis-network release inlined into every page (vendored in ``viewer/vendor/``).
+VIS_NETWORK_VERSION = "9.1.2"
 
 
 @functools.cache
@@ -905,23 +912,9 @@ def _asset(name: str) -> str:
 
 
 def _vis_assets() -> tuple[str, str]:
-    """vis-network's JavaScript and CSS, read from the pyvis package (without importing it)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("pyvis")
-    if spec is None or not spec.submodule_search_locations:
-        raise InputError("the viewer needs pyvis", hint="pip install pyvis")
-    base = Path(next(iter(spec.submodule_search_locations))) / "lib"
-    candidates = sorted(
-        base.glob("vis-*/vis-network.min.js"),
-        key=lambda p: [int(x) for x in p.parent.name[4:].split(".") if x.isdigit()],
-    )
-    if not candidates:
-        raise InputError(f"vis-network not found under {base}", hint="reinstall pyvis")
-    js_path = candidates[-1]
-    js = js_path.read_text(encoding="utf-8")
-    css_path = js_path.with_name("vis-network.css")
-    css = css_path.read_text(encoding="utf-8") if css_path.exists() else ""
+    """vis-network's JavaScript and CSS: the copy vendored under ``viewer/vendor/`` (version
+    :data:`VIS_NETWORK_VERSION`; see its README for where it comes from and its licence)."""
+    js, css = _asset("vendor/vis-network.min.js"), _asset("vendor/vis-network.css")
     for text in (js, css):
         if "</script" in text.lower() or "</style" in text.lower():  # pragma: no cover - defensive
             raise InputError("vis-network asset cannot be inlined safely")
@@ -985,6 +978,7 @@ def render_html(
         "VIS_CSS": css,
         "DATA": _script_json(data),
         "VIS_JS": js,
+        "LIB_JS": _asset("lib.js"),
         "APP_JS": _asset("viewer.js"),
     }
     # One pass over the template: text put in is never scanned for placeholders again.

@@ -74,7 +74,31 @@ def primaries(
     Example:
       cancer-spread primaries bone --source NCI
     """
-    run_named(ctx, "primaries-for-site", {"site": site, "source": source}, fmt, timeout, extra)
+    graph = open_ctx_graph(ctx, extra)
+    results = run_named(ctx, "primaries-for-site", {"site": site, "source": source}, fmt, timeout, extra, graph)
+    if not len(results) and source is None:
+        _hint_wider_site(graph, site)
+
+
+def _hint_wider_site(graph: Any, site: str) -> None:
+    """No cancer recorded for this site: say which wider site (the spine is part of bone) has
+    some, on stderr, so that the rows stay clean."""
+    from ..api import run_query
+    from ..resolve import resolver_for
+
+    resolver = resolver_for(graph)
+    iri = resolver.resolve_iri(site, "site")
+    record = resolver.records.get(iri)
+    for parent in sorted(record.parents if record else ()):
+        n = len(run_query("primaries-for-site", graph, site=parent))
+        if n:
+            name, wider = resolver.labels[iri], resolver.labels[parent]
+            shown = wider if " " not in wider else f'"{wider}"'
+            click.echo(
+                f"note: no cancer is recorded as spreading to the {name} itself; the {name} is part of "
+                f"the {wider}, to which {n} cancer{'s' if n != 1 else ''} spread: cancer-spread primaries {shown}",
+                err=True,
+            )
 
 
 @click.command(context_settings=CONTEXT)
@@ -280,14 +304,7 @@ def sparql(
         except OSError as err:
             raise InputError(f"{file}: cannot read: {err.strerror}") from None
     assert text is not None
-    if ctx.obj.get("endpoint"):
-        from ..remote import sparql as run_remote
-
-        result = run_remote(
-            text, ctx.obj["endpoint"], default_graph=ctx.obj.get("graph_iri"), timeout=timeout, user=ctx.obj.get("user")
-        )
-    else:
-        result = run_sparql(text, open_ctx_graph(ctx, extra), timeout=timeout)
+    result = run_sparql(text, open_ctx_graph(ctx, extra), timeout=timeout)
     if isinstance(result, bool):
         if fmt in (None, "table", "csv", "tsv"):
             click.echo("true" if result else "false")

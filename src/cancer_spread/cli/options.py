@@ -130,12 +130,20 @@ def store_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def open_ctx_graph(ctx: click.Context, extra: tuple[Path, ...]) -> Any:
-    """The merged graph on the engine chosen with --store (default: $CANCER_SPREAD_STORE or
-    oxigraph)."""
-    from ..api import open_graph
+    """The engine the options chose (:func:`cancer_spread.engine.open_engine`): the merged graph
+    on --store (default: $CANCER_SPREAD_STORE or oxigraph), or the store at --endpoint."""
+    from ..engine import open_engine
 
-    # The group and its commands share one ctx.obj dict (--root, --store and --store-path).
-    return open_graph(ctx.obj.get("store"), ctx.obj.get("root"), extra=list(extra), path=ctx.obj.get("store_path"))
+    # The group and its commands share one ctx.obj dict (--root, --store, --store-path, --endpoint).
+    return open_engine(
+        ctx.obj.get("store"),
+        ctx.obj.get("root"),
+        extra=list(extra),
+        path=ctx.obj.get("store_path"),
+        endpoint=ctx.obj.get("endpoint"),
+        default_graph=ctx.obj.get("graph_iri"),
+        user=ctx.obj.get("user"),
+    )
 
 
 def row_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -170,25 +178,21 @@ def print_rows(results: Any, fmt: str) -> None:
 
 
 def run_named(
-    ctx: click.Context, name: str, params: dict[str, Any], fmt: str, timeout: float | None, extra: tuple[Path, ...]
-) -> None:
+    ctx: click.Context,
+    name: str,
+    params: dict[str, Any],
+    fmt: str,
+    timeout: float | None,
+    extra: tuple[Path, ...],
+    graph: Any = None,
+) -> Any:
+    """Run the named query, print its rows in ``fmt`` and return them (with the engine names were
+    resolved on, ``graph`` if given)."""
+    from ..api import run_query
+
     values = {k: v for k, v in params.items() if v is not None}
-    graph = open_ctx_graph(ctx, extra)  # names are resolved here, also for --endpoint
-    endpoint = ctx.obj.get("endpoint")
-    if endpoint:
-        from ..remote import run_query as run_remote
-
-        results = run_remote(
-            name,
-            endpoint,
-            graph,
-            default_graph=ctx.obj.get("graph_iri"),
-            timeout=timeout,
-            user=ctx.obj.get("user"),
-            **values,
-        )
-    else:
-        from ..api import run_query
-
-        results = run_query(name, graph, timeout=timeout, **values)
+    if graph is None:
+        graph = open_ctx_graph(ctx, extra)  # names are resolved on the local graph, also for --endpoint
+    results = run_query(name, graph, timeout=timeout, **values)
     print_rows(results, fmt)
+    return results

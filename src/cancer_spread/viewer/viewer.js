@@ -36,11 +36,9 @@
     }
     return e;
   }
-  function fmt(v) { return v === null || v === undefined ? "" : String(Number(Number(v).toFixed(2))); }
-  function norm(s) { return String(s || "").toLowerCase().replace(/\s+/g, " ").trim(); }
+  var L = window.csLib;  // the pure logic (lib.js), unit-tested with node --test
+  var fmt = L.fmt, norm = L.norm, safeLink = L.safeLink, plural = L.plural;
   function label(id) { var d = INFO.nodes[id]; return d ? d.label : String(id); }
-  function safeLink(url) { return /^https?:\/\//i.test(String(url || "")) ? String(url) : null; }
-  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
 
   var outE = {}, inE = {};
   DATA.edges.forEach(function (e) {
@@ -96,7 +94,7 @@
       edgeState[e.id] = want;
       var d = INFO.edges[e.id];
       if (want === "hi") {
-        var text = d && d.best_figure !== null && d.best_figure !== undefined ? fmt(d.best_figure) + "%" : "";
+        var text = L.edgeLabel(d);
         eu.push({ id: e.id, color: { color: d && d.type === "about" ? "#8E3F6C" : CFG.colours.highlight }, label: text });
       } else {
         eu.push({ id: e.id, color: { color: want === "dim" ? CFG.colours.dim : baseColour[e.id] }, label: "" });
@@ -130,21 +128,11 @@
     return b;
   }
   function linkList(ids, other) {
-    var rows = ids.map(function (eid) { return INFO.edges[eid]; }).filter(function (d) { return d && d.type === "spread"; });
-    var order = ids.filter(function (eid) { return INFO.edges[eid] && INFO.edges[eid].type === "spread"; });
-    order.sort(function (a, b) {
-      var da = INFO.edges[a], db = INFO.edges[b];
-      var fa = da.best_figure === null ? -1 : da.best_figure;
-      var fb = db.best_figure === null ? -1 : db.best_figure;
-      return fb - fa || db.n_sources - da.n_sources || label(da[other]).localeCompare(label(db[other]));
-    });
-    if (!rows.length) return el("p", { class: "cs-muted" }, "None shown.");
+    var order = L.linkOrder(ids, INFO.edges, label, other);
+    if (!order.length) return el("p", { class: "cs-muted" }, "None shown.");
     return el("ul", { class: "cs-list" }, order.map(function (eid) {
-      var d = INFO.edges[eid], bits = [];
-      if (d.best_figure !== null && d.best_figure !== undefined) bits.push(fmt(d.best_figure) + "%");
-      bits.push(plural(d.n_sources, "source"));
-      if (!d.quantitative) bits.push("listed");
-      return el("li", null, nodeButton(d[other]), " ", bits.join(" · "), " ", edgeButton(eid, "evidence"));
+      var d = INFO.edges[eid];
+      return el("li", null, nodeButton(d[other]), " ", L.linkSummary(d), " ", edgeButton(eid, "evidence"));
     }));
   }
   function showNode(id) {
@@ -274,13 +262,6 @@
     var want = new Set(values || []);
     for (var i = 0; i < select.options.length; i++) select.options[i].selected = want.has(select.options[i].value);
   }
-  function matches(id, q) {
-    var d = INFO.nodes[id];
-    if (!d) return false;
-    if (norm(d.label).indexOf(q) >= 0) return true;
-    if ((d.synonyms || []).some(function (s) { return norm(s).indexOf(q) >= 0; })) return true;
-    return norm(d.curie) === q || (d.codes || []).some(function (c) { return norm(c.code) === q || norm(c.code).split(":").pop() === q; });
-  }
   function countVisible() {
     var n = 0, e = 0;
     nodes.forEach(function (x) { if (!x.hidden) n++; });
@@ -289,37 +270,15 @@
   }
   viewer.countVisible = countVisible;
   function apply(refit) {
-    var q = norm(search.value);
-    var cs = new Set(selected(fC)), ss = new Set(selected(fS)), srcs = new Set(selected(fSrc));
-    var kinds = new Set(kindBoxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }));
-    var allKinds = kinds.size === kindBoxes.length;
+    var checked = kindBoxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
     var min = Number(fMin.value) || 0;
     fMinOut.textContent = String(min);
-    filtering = Boolean(q || cs.size || ss.size || srcs.size || !allKinds || min > 0);
-    var hits = null;
-    if (q) { hits = new Set(); DATA.nodes.forEach(function (n) { if (matches(n.id, q)) hits.add(n.id); }); }
-    var showN = new Set(), edgeVis = {};
-    DATA.edges.forEach(function (e) {
-      var d = INFO.edges[e.id];
-      if (d.type !== "spread") return;
-      var ok = (!cs.size || cs.has(d.from)) && (!ss.size || ss.has(d.to));
-      if (ok && (!allKinds || srcs.size)) {
-        ok = d.evidence.some(function (ev) { return (allKinds || kinds.has(ev.kind)) && (!srcs.size || srcs.has(DATA.sources[ev.src].key)); });
-      }
-      if (ok && min > 0) ok = d.best_figure !== null && d.best_figure !== undefined && d.best_figure >= min;
-      if (ok && hits) ok = hits.has(d.from) || hits.has(d.to);
-      edgeVis[e.id] = ok;
-      if (ok) { showN.add(d.from); showN.add(d.to); }
+    var vis = L.visibility(DATA, {
+      query: search.value, cancers: selected(fC), sites: selected(fS), sources: selected(fSrc),
+      kinds: checked.length === kindBoxes.length ? null : checked, min: min
     });
-    if (hits) hits.forEach(function (id) { if (INFO.nodes[id].kind !== "glossary term" || !filtering) showN.add(id); });
-    cs.forEach(function (id) { showN.add(id); });
-    ss.forEach(function (id) { showN.add(id); });
-    DATA.edges.forEach(function (e) {
-      var d = INFO.edges[e.id];
-      if (d.type !== "about") return;
-      edgeVis[e.id] = !filtering || showN.has(d.to) || (hits && hits.has(d.from));
-      if (edgeVis[e.id] && filtering) { showN.add(d.from); showN.add(d.to); }
-    });
+    filtering = vis.filtering;
+    var showN = vis.nodes, edgeVis = vis.edges;
     var nu = [], eu = [];
     nodes.forEach(function (n) {
       var hide = filtering && !showN.has(n.id);
@@ -342,19 +301,7 @@
     return c;
   }
   viewer.apply = apply;
-  function firstHit() {
-    var q = norm(search.value);
-    if (!q) return null;
-    var best = null, rank = 9;
-    DATA.nodes.forEach(function (n) {
-      var d = INFO.nodes[n.id], r = 9;
-      if (norm(d.label) === q) r = 0;
-      else if ((d.synonyms || []).some(function (s) { return norm(s) === q; })) r = 1;
-      else if (matches(n.id, q)) r = d.kind === "cancer" ? 2 : 3;
-      if (r < rank) { rank = r; best = n.id; }
-    });
-    return best;
-  }
+  function firstHit() { return L.bestMatch(DATA.nodes, INFO.nodes, search.value); }
   search.addEventListener("input", function () {
     apply(true);
     var id = firstHit();
