@@ -183,25 +183,26 @@ def test_a_store_past_the_time_limit_is_abandoned(fake_store, run_cli) -> None:
 
 
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
-def store(request, tmp_path_factory) -> Iterator[stores.RealStore]:
+def real_store(request, tmp_path_factory) -> Iterator[stores.RealStore]:
     folder = tmp_path_factory.mktemp(request.param)
     with getattr(stores, request.param)(folder) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
-def pushed(store, run_cli, graph) -> stores.RealStore:
-    out = run_cli(*store.push_args(), env=store.env())
+def pushed(real_store, run_cli, graph) -> stores.RealStore:
+    out = run_cli(*real_store.push_args(), env=real_store.env())
     assert out.returncode == 0, out.stderr
-    where = f"graph <{store.graph_iri}>" if store.graph_iri else "the default graph"
-    assert out.stdout.strip() == f"pushed {len(graph)} triples to {where} of {store.gsp}"
-    return store
+    where = f"graph <{real_store.graph_iri}>" if real_store.graph_iri else "the default graph"
+    assert out.stdout.strip() == f"pushed {len(graph)} triples to {where} of {real_store.gsp}"
+    return real_store
 
 
 @pytest.mark.parametrize("case", CASES, ids=_id)
-def test_named_queries_answer_the_same_on_the_store(graph, pushed, case) -> None:
+def test_named_queries_answer_the_same_on_the_store(store, graph, pushed, case) -> None:
+    """The store answers what the default embedded engine (Oxigraph) answers."""
     name, params = case
-    expected = run_query(name, graph, **params)
+    expected = run_query(name, store, **params)
     got = remote.run_query(name, pushed.query, graph, default_graph=pushed.graph_iri, **params)
     assert_same_results(expected, got)
 
