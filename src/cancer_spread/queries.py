@@ -262,6 +262,7 @@ class NamedQuery:
 
 _GROUP_CONCAT = re.compile(r'GROUP_CONCAT\s*\([^;]*?;\s*separator\s*=\s*"([^"]*)"\s*\)\s*AS\s*\?(\w+)', re.I)
 
+_AGGREGATE = re.compile(r"\b(?:COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(", re.I)
 _STAR_SUBSELECT = re.compile(r"\s*\{\s*SELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.I)
 
 _TOKEN = re.compile(
@@ -290,10 +291,10 @@ def values_text(
     any engine gives the same answers. Values are RDF terms written with ``.n3()``, never user
     text. Variables without a value stay unbound.
 
-    With ``into_subselects=False`` a sub-select that names its outputs (not ``SELECT *``) gets no
-    VALUES block: its other variables are its own in standard SPARQL, and the block outside
-    restricts it through the join. Remote stores get this form (Virtuoso 7.2 answers wrong rows
-    for a VALUES block inside such a sub-select).
+    With ``into_subselects=False`` a sub-select that names its outputs (not ``SELECT *``) and
+    computes no aggregate gets no VALUES block: its other variables are its own in standard
+    SPARQL, and the block outside restricts it through the join. Remote stores get this form
+    (Virtuoso 7.2 answers wrong rows for a VALUES block inside such a sub-select).
 
     A bound variable that the SELECT clause also names as an output (``(?label AS ?site)``, which
     standard SPARQL refuses for a variable in scope) is renamed inside the WHERE clause, as rdflib
@@ -385,7 +386,9 @@ def _values_plan(
                 after_optional = before == "OPTIONAL"
                 subselect = re.match(r"SELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?(\*)?", text[end:].lstrip(), re.I)
                 if subselect and not subselect.group(1) and not into_subselects and skip_below is None:
-                    skip_below = depth
+                    head = text[end : text.find("{", end + 1) if text.find("{", end + 1) > 0 else len(text)]
+                    if not _AGGREGATE.search(head):  # an aggregate needs the block inside
+                        skip_below = depth
                 # Nor, for stores, a group that opens with a SELECT * sub-select: that one gets
                 # the block and hands the bound variables out (Virtuoso 7.2 fails to compile the
                 # same block on both sides).

@@ -312,7 +312,15 @@ def run_query(
 
     query = _query(name)
     bindings = bind_params(query, load_graph() if graph is None else graph, params)
-    text = query.bound_text(bindings, into_subselects=False)
+    import re
+
+    from .namespaces import PREFIXES
+
+    # The project's prefixes the query file does not declare (the embedded engines predeclare
+    # them all; Virtuoso refuses a prefix declared twice).
+    body = query.bound_text(bindings, into_subselects=False)
+    declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w-]*):", body, re.I)}
+    text = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p.lower() not in declared) + body
     _, body = _send_query(
         endpoint,
         text,
