@@ -196,6 +196,7 @@ def run(seconds: float, rounds: int, workers: int) -> dict:
     if oxigraph is None:
         raise SystemExit("the oxigraph server is not installed (pip install oxigraph)")
     texts = _texts()
+    load_before = os.getloadavg()[0]
     tmp = Path(tempfile.mkdtemp(prefix="cancer-spread-bench-"))
     servers: dict[str, Running] = {}
     try:
@@ -246,6 +247,7 @@ def run(seconds: float, rounds: int, workers: int) -> dict:
         "rss_mib": rss,
         "unloaded": unloaded,
         "loaded": loaded,
+        "load_average": (load_before, os.getloadavg()[0]),
     }
 
 
@@ -295,6 +297,12 @@ def markdown(r: dict, quick: bool) -> str:
         + ", ".join(f"{name} {mib:.0f} MiB" for name, mib in r["rss_mib"].items())
         + ".",
     ]
+    if "load_average" in r:
+        lines += [
+            "",
+            f"Load average of the machine (1 min) at the start and the end: {r['load_average'][0]:.1f} and "
+            f"{r['load_average'][1]:.1f} (other work shares its cores: read the ratios, not the rates).",
+        ]
     examples = [
         e for runs in r["side_by_side"].values() for rs in runs.values() for x in rs for e in x["error_examples"]
     ]

@@ -31,7 +31,7 @@ from .conftest import need
 ROOT = Path(__file__).resolve().parent.parent
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 FAST = "SELECT ?c ?label WHERE { ?c cs:spreadsTo site:adrenal-gland ; skos:prefLabel ?label } ORDER BY ?label"
-TIMEOUT = 2.0
+TIMEOUT = 4.0
 MAX_ROWS = 50
 MAX_QUERY = 5000
 
@@ -666,7 +666,15 @@ def test_serve_command_binds_loopback_by_default(run_cli) -> None:
     out = run_cli("serve", "--help")
     assert out.returncode == 0
     assert "127.0.0.1" in out.stdout
-    for option in ("--timeout", "--max-query-length", "--max-rows", "--cors", "--port"):
+    for option in (
+        "--timeout",
+        "--max-query-length",
+        "--max-rows",
+        "--cors",
+        "--port",
+        "--allow-host",
+        "--worker-memory",
+    ):
         assert option in out.stdout
 
 

@@ -263,7 +263,7 @@ class RemoteEngine:
 
         self.endpoint = check_url(endpoint)
         self.default_graph = default_graph
-        self.user = user
+        self.user = user  # logs in with the password from $CANCER_SPREAD_PASSWORD
         self._local = local
 
     @property
@@ -280,7 +280,7 @@ class RemoteEngine:
     def query(self, text: str, *, bindings: Mapping[str, Any] | None = None, timeout: float | None = None) -> Results:
         from .queries import values_text
 
-        # No VALUES inside sub-selects: some stores (Virtuoso) answer those wrongly (remote.run_query).
+        # The form stores evaluate as the embedded engines do (see values_text: into_subselects).
         result = self._send(values_text(text, bindings, into_subselects=False) if bindings else text, timeout)
         if not isinstance(result, Results):
             raise QueryError(

@@ -95,34 +95,47 @@ def parse_sparql(text: str, *, origin: str = "query") -> Any:
         raise QueryError(f"{origin}: {err}") from None
 
 
-_UPDATE = re.compile(
-    r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*"
-    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
-    re.IGNORECASE,
+_KEYWORD = re.compile(
+    r"""(?P<comment>\#[^\n]*)
+      |(?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+         |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+      |(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+      |(?P<var>[?$]\w+)
+      |(?P<word>[A-Za-z_][\w-]*)
+      |(?P<space>\s+)
+      |(?P<other>.)""",
+    re.VERBOSE | re.DOTALL,
 )
+_UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 
 
-def _strip_comments(text: str) -> str:
+def sparql_keywords(text: str) -> list[str]:
+    """The keywords of SPARQL ``text`` in order, upper-cased: words outside comments, strings and
+    IRIs that are not part of a prefixed name (``ex:from``). One linear pass (no backtracking on
+    hostile text such as ``PREFIX`` and 20,000 spaces).
+
+    >>> sparql_keywords('PREFIX ex: <urn:x> SELECT * { ?s ex:service "FROM" } # SERVICE')
+    ['PREFIX', 'SELECT']
+    """
     out = []
-    for line in text.splitlines():
-        # Drop comments outside IRIs and strings (good enough for the leading keyword check).
-        in_iri = in_str = False
-        for i, c in enumerate(line):
-            if c == "<" and not in_str:
-                in_iri = True
-            elif c == ">" and in_iri:
-                in_iri = False
-            elif c in "\"'" and not in_iri:
-                in_str = not in_str
-            elif c == "#" and not in_iri and not in_str:
-                line = line[:i]
-                break
-        out.append(line)
-    return "\n".join(out)
+    previous = ""
+    for m in _KEYWORD.finditer(text):
+        kind, token = m.lastgroup, m.group()
+        if kind == "word" and previous not in (":", ".", "-") and not text.startswith(":", m.end()):
+            out.append(token.upper())
+        if kind != "comment":
+            previous = token[-1:] if kind in ("other", "word") else ""
+    return out
 
 
 def _looks_like_update(text: str) -> bool:
-    return bool(_UPDATE.match(_strip_comments(text)))
+    r"""Whether ``text`` is a SPARQL Update (its first keyword after the prologue).
+
+    >>> _looks_like_update("# hidden\nPREFIX ex: <urn:x>\nDELETE WHERE { ?s ?p ?o }"), _looks_like_update("ASK {}")
+    (True, False)
+    """
+    first = next((w for w in sparql_keywords(text) if w not in ("PREFIX", "BASE")), "")
+    return first in _UPDATE_WORDS
 
 
 @dataclass(frozen=True)
@@ -254,6 +267,7 @@ class NamedQuery:
 
 _GROUP_CONCAT = re.compile(r'GROUP_CONCAT\s*\([^;]*?;\s*separator\s*=\s*"([^"]*)"\s*\)\s*AS\s*\?(\w+)', re.I)
 
+_AGGREGATE = re.compile(r"\b(?:COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(", re.I)
 _STAR_SUBSELECT = re.compile(r"\s*\{\s*SELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.I)
 
 _TOKEN = re.compile(
@@ -283,10 +297,10 @@ def values_text(
     :func:`cancer_spread.sparqlterm.sparql_term` (the one function that writes terms into query
     text; it refuses what it cannot write safely). Variables without a value stay unbound.
 
-    With ``into_subselects=False`` a sub-select that names its outputs (not ``SELECT *``) gets no
-    VALUES block: its other variables are its own in standard SPARQL, and the block outside
-    restricts it through the join. Remote stores get this form (Virtuoso 7.2 answers wrong rows
-    for a VALUES block inside such a sub-select).
+    With ``into_subselects=False`` a sub-select that names its outputs (not ``SELECT *``) and
+    computes no aggregate gets no VALUES block: its other variables are its own in standard
+    SPARQL, and the block outside restricts it through the join. Remote stores get this form
+    (Virtuoso 7.2 answers wrong rows for a VALUES block inside such a sub-select).
 
     A bound variable that the SELECT clause also names as an output (``(?label AS ?site)``, which
     standard SPARQL refuses for a variable in scope) is renamed inside the WHERE clause, as rdflib
@@ -381,7 +395,9 @@ def _values_plan(
                 after_optional = before == "OPTIONAL"
                 subselect = re.match(r"SELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?(\*)?", text[end:].lstrip(), re.I)
                 if subselect and not subselect.group(1) and not into_subselects and skip_below is None:
-                    skip_below = depth
+                    head = text[end : text.find("{", end + 1) if text.find("{", end + 1) > 0 else len(text)]
+                    if not _AGGREGATE.search(head):  # an aggregate needs the block inside
+                        skip_below = depth
                 # Nor, for stores, a group that opens with a SELECT * sub-select: that one gets
                 # the block and hands the bound variables out (Virtuoso 7.2 fails to compile the
                 # same block on both sides).

@@ -164,6 +164,14 @@ def _authorize_upfront(req: urllib.request.Request, url: str, user: str | None, 
         challenge = err.headers.get("WWW-Authenticate", "")
     if not user:
         raise urllib.error.HTTPError(url, 401, "Unauthorized", None, None)  # type: ignore[arg-type]
+    # Check the credentials without the body: a 401 now means the store refuses them (another
+    # error, such as Virtuoso's 501 for HEAD, comes after they were accepted).
+    try:
+        with _opener(url, user).open(urllib.request.Request(url, method="HEAD", headers=probe.headers), timeout=limit):
+            pass
+    except urllib.error.HTTPError as err:
+        if err.code == 401:
+            raise
     scheme, _, rest = challenge.partition(" ")
     password = os.environ.get(PASSWORD_VARIABLE, "")
     if scheme.lower() == "basic":
@@ -305,7 +313,15 @@ def run_query(
 
     query = _query(name)
     bindings = bind_params(query, load_graph() if graph is None else graph, params)
-    text = query.bound_text(bindings, into_subselects=False)
+    import re
+
+    from .namespaces import PREFIXES
+
+    # The project's prefixes the query file does not declare (the embedded engines predeclare
+    # them all; Virtuoso refuses a prefix declared twice).
+    body = query.bound_text(bindings, into_subselects=False)
+    declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w-]*):", body, re.I)}
+    text = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p.lower() not in declared) + body
     _, body = _send_query(
         endpoint,
         text,

@@ -21,7 +21,10 @@ Routes:
 ``/cancer-spread.nt``      the whole graph (N-Triples; ``.ttl``: Turtle), the data dump
 =========================  ====================================================================
 
-More routes (for example entity pages) are passed to :func:`make_app` as ``extra_routes``.
+More routes (for example entity pages) are passed to :func:`make_app` as ``extra_routes``; they
+get the guard and its headers too. An HTML page with inline scripts needs its own policy:
+``Endpoint.html(page)`` (or :func:`cancer_spread.serve_guard.csp_for_html`) allows exactly its
+scripts; without one, the default policy runs no script at all.
 """
 
 from __future__ import annotations
@@ -352,10 +355,11 @@ class Endpoint:
     async def dump_ttl(self, request: Any) -> Any:
         from starlette.responses import Response
 
-        if self.turtle is None:
+        if self.turtle is None:  # written once, in a thread: the event loop keeps answering
             from .turtle import canonical_turtle
 
-            self.turtle = canonical_turtle(self.graph).encode("utf-8")
+            text = await asyncio.to_thread(canonical_turtle, self.graph)
+            self.turtle = text.encode("utf-8")
         return Response(self.turtle, media_type="text/turtle; charset=utf-8")
 
     async def favicon(self, request: Any) -> Any:
@@ -469,4 +473,6 @@ def run(app: Any, *, host: str = "127.0.0.1", port: int = 8000, **options: Any) 
     """Serve ``app`` until interrupted (Ctrl-C)."""
     import uvicorn
 
-    uvicorn.Server(server_config(app, host=host, port=port, **options)).run()
+    server = uvicorn.Server(server_config(app, host=host, port=port, **options))
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it handled
+        server.run()

@@ -163,10 +163,10 @@ def guarded_protocol(base: type, *, header_timeout: float, max_connections: int)
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
             if len(self.connections) > max_connections:
+                body = b"error: too many connections: the server is busy\nhint: try again shortly\n"
                 transport.write(
                     b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                    b"Connection: close\r\nContent-Length: 61\r\n\r\n"
-                    b"error: too many connections: the server is busy, try again\n\n\n"
+                    b"Connection: close\r\nRetry-After: 5\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
                 )
                 transport.close()
                 return

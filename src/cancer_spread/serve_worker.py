@@ -128,37 +128,19 @@ def media_header(media: str) -> str:
 
 # ---------------------------------------------------------------------- checks on the query text
 
-_TOKEN = re.compile(
-    r"""(?P<comment>\#[^\n]*)
-      |(?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-         |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-      |(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-      |(?P<var>[?$]\w+)
-      |(?P<word>[A-Za-z_][\w-]*)
-      |(?P<space>\s+)
-      |(?P<other>.)""",
-    re.VERBOSE | re.DOTALL,
-)
-_UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
-
 
 def keywords(text: str) -> list[str]:
-    """The keywords of ``text`` in order, upper-cased: words outside comments, strings and IRIs
-    that are not part of a prefixed name (``ex:from``). One linear pass.
+    """The keywords of ``text`` (see :func:`cancer_spread.queries.sparql_keywords`): one linear pass.
 
     >>> keywords('PREFIX ex: <urn:x> SELECT * { ?s ex:service "FROM" } # SERVICE')
     ['PREFIX', 'SELECT']
     """
-    out = []
-    previous = ""
-    for m in _TOKEN.finditer(text):
-        kind, token = m.lastgroup, m.group()
-        if kind == "word" and previous not in (":", ".", "-") and not text.startswith(":", m.end()):
-            out.append(token.upper())
-        if kind != "comment":
-            previous = token[-1:] if kind in ("other", "word") else ""
-    return out
+    from .queries import sparql_keywords
+
+    return sparql_keywords(text)
+
+
+_UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 
 
 def refusal(text: str) -> str | None:

@@ -96,8 +96,17 @@ def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
 
 
 def endpoint_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--endpoint URL and --graph IRI: ask a SPARQL store instead of the embedded graph (kept in
-    ``ctx.obj``, so that the commands' signatures do not change)."""
+    """--endpoint URL, --graph IRI and --user NAME: ask a SPARQL store instead of the embedded
+    graph (kept in ``ctx.obj``, so that the commands' signatures do not change)."""
+    func = click.option(
+        "--user",
+        default=None,
+        metavar="NAME",
+        expose_value=False,
+        callback=_remember,
+        help="With --endpoint: log in as NAME; the password is read from the environment variable "
+        "CANCER_SPREAD_PASSWORD.",
+    )(func)
     func = click.option(
         "--graph",
         "graph_iri",
@@ -156,6 +165,7 @@ def open_ctx_graph(ctx: click.Context, extra: tuple[Path, ...]) -> Any:
         path=ctx.obj.get("store_path"),
         endpoint=ctx.obj.get("endpoint"),
         default_graph=ctx.obj.get("graph_iri"),
+        user=ctx.obj.get("user"),
     )
 
 

@@ -38,9 +38,25 @@ __all__ = ["push", "serve"]
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
-    default=2,
+    default=4,
     show_default=True,
     help="Query worker processes (each holds the graph; each runs one query at a time).",
+)
+@click.option(
+    "--worker-memory",
+    type=click.IntRange(min=64),
+    default=2048,
+    show_default=True,
+    metavar="MB",
+    help="Address space each query worker may use; a query that needs more is stopped (503).",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer requests for this host name (besides 127.0.0.1, localhost, ::1 and --host); "
+    "others are refused against DNS rebinding. Repeatable.",
 )
 @click.option(
     "--cors",
@@ -59,6 +75,8 @@ def serve(
     max_query_length: int,
     max_rows: int,
     workers: int,
+    worker_memory: int,
+    allow_hosts: tuple[str, ...],
     cors: tuple[str, ...],
     extra: tuple[Path, ...],
 ) -> None:
@@ -72,9 +90,10 @@ def serve(
       curl -H 'Accept: text/csv' 'http://127.0.0.1:8000/queries/metastatic-sites?cancer=breast'
     """
     try:
-        import uvicorn
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
 
-        from ..serve import make_app
+        from ..serve import make_app, run
     except ImportError as err:
         from ..errors import InputError
 
@@ -86,9 +105,17 @@ def serve(
         max_rows=max_rows,
         cors=list(cors),
         workers=workers,
+        memory_mb=worker_memory,
+        allow_hosts=[*allow_hosts, *([host] if host not in ("0.0.0.0", "::") else [])],
     )
     click.echo(f"serving on http://{host}:{port}/ (SPARQL at /sparql; Ctrl-C stops)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if host in ("0.0.0.0", "::") and not allow_hosts:
+        click.echo(
+            "note: listening on every interface; requests are answered only for the loopback names: "
+            "add the names clients use with --allow-host NAME",
+            err=True,
+        )
+    run(app, host=host, port=port)
 
 
 @click.command(context_settings=CONTEXT)
@@ -107,11 +134,23 @@ def serve(
     help="Replace this named graph (default: the store's default graph).",
 )
 @click.option("--timeout", type=Seconds(), default=None, metavar="SECONDS", help="Give up after this long.")
+@click.option(
+    "--user",
+    default=None,
+    metavar="NAME",
+    help="Log in to the store as NAME (basic or digest); the password is read from the environment "
+    "variable CANCER_SPREAD_PASSWORD.",
+)
 @graph_options
 @click.pass_context
 @handle_errors
 def push(
-    ctx: click.Context, endpoint: str, graph_iri: str | None, timeout: float | None, extra: tuple[Path, ...]
+    ctx: click.Context,
+    endpoint: str,
+    graph_iri: str | None,
+    timeout: float | None,
+    user: str | None,
+    extra: tuple[Path, ...],
 ) -> None:
     """Load the merged graph into a SPARQL store (SPARQL 1.1 Graph Store Protocol: one PUT that
     replaces the default graph, or the named graph --graph).
@@ -120,9 +159,11 @@ def push(
     Example:
       cancer-spread push --endpoint http://localhost:7878/store
       cancer-spread sites breast --endpoint http://localhost:7878/query
+      CANCER_SPREAD_PASSWORD=… cancer-spread push --user dba --graph https://example.org/g \\
+        --endpoint http://localhost:8890/sparql-graph-crud-auth
     """
     from ..remote import push as push_graph
 
-    n = push_graph(load_ctx_graph(ctx, extra), endpoint, graph_iri=graph_iri, timeout=timeout)
+    n = push_graph(load_ctx_graph(ctx, extra), endpoint, graph_iri=graph_iri, timeout=timeout, user=user)
     where = f"graph <{graph_iri}>" if graph_iri else "the default graph"
     click.echo(f"pushed {n} triples to {where} of {endpoint}")
