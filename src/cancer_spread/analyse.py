@@ -422,16 +422,37 @@ def communities(graph: Graph, *, cancer: str | None = None, network: nx.DiGraph 
     return Results(["community", "size", "members", "commonSites"], rows)
 
 
+_LEVELS = ("very common", "common", "uncommon", "reported", "rare")
+
+
 def _rank_key(G: nx.DiGraph, cancer: str, site: str) -> tuple:
-    """The ranking of the ``metastatic-sites`` named query: best figure, sources, name."""
+    """A fallback order without the graph: frequency level, best figure, sources, name."""
     d = G.edges[cancer, site]
     figure = d.get("best_figure")
-    return (figure is None, -(figure or 0), -int(d["n_sources"]), _label(G, site), site)
+    level = d.get("frequency")
+    return (
+        _LEVELS.index(level) if level in _LEVELS else len(_LEVELS),
+        -(figure or 0),
+        -int(d["n_sources"]),
+        _label(G, site),
+        site,
+    )
 
 
-def ranked_sites(G: nx.DiGraph, cancer: str) -> list[str]:
-    """A cancer's sites, strongest first, by the rule of the ``metastatic-sites`` query."""
-    return sorted(G.successors(cancer), key=lambda s: _rank_key(G, cancer, s))
+def ranked_sites(G: nx.DiGraph, cancer: str, graph: Any = None) -> list[str]:
+    """A cancer's sites, strongest first. With ``graph``, exactly the order of the
+    ``metastatic-sites`` named query (frequency level, then the comparable figure, then name),
+    so that tables, plots and the command line never disagree; without it, an approximation
+    from the network's edges (:func:`_rank_key`)."""
+    mine = set(G.successors(cancer))
+    if graph is None:
+        return sorted(mine, key=lambda s: _rank_key(G, cancer, s))
+    from .api import run_query
+
+    order = [str(r["site"]) for r in run_query("metastatic-sites", graph, cancer=cancer)]
+    ranked = [s for s in dict.fromkeys(order) if s in mine]
+    rest = sorted(mine - set(ranked), key=lambda s: _rank_key(G, cancer, s))
+    return ranked + rest
 
 
 def best_source(G: nx.DiGraph, cancer: str, site: str) -> str | None:
@@ -449,10 +470,10 @@ def best_source(G: nx.DiGraph, cancer: str, site: str) -> str | None:
 def profile(graph: Graph, *, cancer: str, network: nx.DiGraph | None = None) -> Results:
     """One cancer's spread profile against the average over all primary cancers.
 
-    Rows: the cancer's own sites, strongest first (the ``metastatic-sites`` rule: best figure,
-    then number of sources, then name), then sites other cancers reach but this one does not,
-    most common first. ``nSources`` = this cancer's independent sources for the site (0 when
-    absent), ``meanSources`` = the mean of that number over all cancers (absent = 0),
+    Rows: the cancer's own sites, strongest first (in the order of the ``metastatic-sites``
+    query: frequency level, then the comparable figure, then name), then sites other cancers
+    reach but this one does not, most common first. ``nSources`` = this cancer's independent
+    sources for the site (0 when absent), ``meanSources`` = the mean of that number over all cancers (absent = 0),
     ``difference`` = nSources − meanSources, ``shareOfCancers`` = fraction of cancers that spread
     to the site. ``bestFigure``/``bestSource``: the strongest comparable figure and its source.
     """
@@ -465,7 +486,7 @@ def profile(graph: Graph, *, cancer: str, network: nx.DiGraph | None = None) -> 
     weights = site_weights(G)
     n = len(weights)
     groups = site_groups(G)
-    own = ranked_sites(G, c)
+    own = ranked_sites(G, c, graph)
     totals: dict[str, int] = {}
     reach: dict[str, int] = {}
     for w in weights.values():

@@ -349,8 +349,8 @@ def _heatmap_texts(fig: Figure, G: nx.DiGraph, title: str, width: float, height:
 
 
 def profile_figure(graph: Graph, cancer: str, *, network: nx.DiGraph | None = None) -> Figure:
-    """One cancer's sites as ranked bars (the ``metastatic-sites`` rule: best figure, then
-    number of independent sources, then name), each annotated with its evidence: the best
+    """One cancer's sites as ranked bars (in the order of the ``metastatic-sites`` query:
+    frequency level, then the comparable figure, then name), each annotated with its evidence: the best
     figure and its source, and the number of sources and kinds of evidence."""
     from matplotlib import colormaps
     from matplotlib.colors import Normalize
@@ -360,7 +360,7 @@ def profile_figure(graph: Graph, cancer: str, *, network: nx.DiGraph | None = No
 
     G = _network(graph, network)
     c = str(resolver_for(graph).resolve(cancer, "cancer"))
-    sites = ranked_sites(G, c)
+    sites = ranked_sites(G, c, graph)
     if not sites:
         raise InputError(f"{G.nodes[c]['label']!r} has no spread patterns in the graph", hint="try another cancer")
     label = G.nodes[c]["label"]
