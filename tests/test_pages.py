@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from cancer_spread.load import load_files
 from cancer_spread.namespaces import CANCER, CS, SITE
 from cancer_spread.pages import entity_html, static_links, write_pages
 
-from .conftest import ROOT, need
+from .conftest import ROOT
 
 FIXTURE = ROOT / "tests" / "fixtures" / "viewer-mini.ttl"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -133,18 +132,13 @@ def test_pages_cli_refuses_a_file_as_folder(cli_path, tmp_path: Path) -> None:
 
 
 @pytest.mark.browser
-def test_pages_open_offline_in_chromium(site: Path) -> None:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        need(False, "the playwright package")
-    need(Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None, f"chromium at {CHROMIUM}")
+def test_pages_open_offline_in_chromium(site: Path, browser) -> None:
+    """The static site in Debian's chromium (the session's shared browser), offline."""
     root = site.resolve().as_uri()
     blocked: list[str] = []
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"], headless=True)
-        context = browser.new_context()
+    context = browser.new_context()
+    try:
         page = context.new_page()
 
         def route(r):  # only the site's own files may load
@@ -171,7 +165,8 @@ def test_pages_open_offline_in_chromium(site: Path) -> None:
         page.go_back()
         page.locator('a[href="../index.html"]').click()
         page.wait_for_url("**/index.html")
-        browser.close()
+    finally:
+        context.close()
     assert blocked == [] and errors == []
 
 
