@@ -54,9 +54,11 @@ def content_key(files: Sequence[Path], version: str = __version__) -> str:
     >>> k == content_key([f]), len(k)
     (False, 64)
     """
+    from .gate import read_regular  # FIFOs, devices and oversized files are refused, never read
+
     h = hashlib.sha256(f"cancer-spread {version}\n".encode())
     for f in files:
-        data = Path(f).read_bytes()
+        data = read_regular(f, what="Turtle file")
         h.update(f"{Path(f).name}\n{len(data)}\n".encode())
         h.update(data)
     return h.hexdigest()
