@@ -86,14 +86,7 @@ def test_values_text_answers_like_init_bindings(graph, case) -> None:
     bindings = bind_params(query, graph, params)
     expected = run_query(name, graph, **params)
     got = Results.from_rdflib(graph.query(prepareQuery(query.bound_text(bindings), initNs=PREFIXES)))
-    try:
-        assert_same_results(expected, got.with_sorted_lists(query.list_columns))
-    except AssertionError as err:
-        if _id(case) == "classify-spread:cancer=breast,site=armpit lymph nodes":
-            # Open: the 0.2.0 classify query (overriding rules with laterality) answers the
-            # same-side armpit case differently on rdflib when the bindings are a VALUES block.
-            pytest.xfail(f"open: classify-spread with VALUES on rdflib ({err})"[:300])
-        raise
+    assert_same_results(expected, got.with_sorted_lists(query.list_columns))
 
 
 def test_values_text_binds_terms_not_text() -> None:

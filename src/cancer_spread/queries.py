@@ -212,14 +212,19 @@ class NamedQuery:
 
     @cached_property
     def list_columns(self) -> dict[str, str]:
-        """The columns made with ``GROUP_CONCAT``, with their separators. SPARQL gives no order
-        inside such a list, and stores differ: the engines sort each list (see
-        :meth:`cancer_spread.results.Results.with_sorted_lists`) so every store answers alike.
+        """The answer's columns that hold a ``GROUP_CONCAT`` list, with their separators: made by
+        ``GROUP_CONCAT`` itself, or passed on unchanged from one (through a sub-select, ``IF`` or
+        ``COALESCE``). SPARQL gives no order inside such a list, and stores differ: the engines sort
+        each list (see :meth:`cancer_spread.results.Results.with_sorted_lists`) so every store
+        answers alike. A list written into longer text (``CONCAT``) is not a list column.
 
         >>> load_queries()["metastatic-sites"].list_columns
-        {'kinds': '; ', 'sources': '; '}
+        {'partOf': ', ', 'kinds': '; ', 'sources': '; '}
+        >>> load_queries()["classify-spread"].list_columns
+        {'source': '; ', 'sourceTitle': '; '}
         """
-        return {m.group(2): m.group(1) for m in _GROUP_CONCAT.finditer(self.text)}
+        found = _projected_lists(self.prepared.algebra)
+        return {c: found[c] for c in self.columns if c in found}
 
     @property
     def kind(self) -> str:
@@ -265,7 +270,66 @@ class NamedQuery:
         return graph.query(prepared, initBindings=single)
 
 
-_GROUP_CONCAT = re.compile(r'GROUP_CONCAT\s*\([^;]*?;\s*separator\s*=\s*"([^"]*)"\s*\)\s*AS\s*\?(\w+)', re.I)
+def _projected_lists(node: Any) -> dict[str, str]:
+    """The variables a query level (a ``Project`` node of rdflib's algebra) projects that hold a
+    ``GROUP_CONCAT`` list, with their separators. Each sub-select is its own level: rdflib names
+    aggregates ``__agg_1__`` afresh in each, so names never cross levels."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    aggregates: dict[str, str] = {}
+    extends: list[tuple[str, Any]] = []
+    lists: dict[str, str] = {}
+
+    def visit(n: Any, top: bool) -> None:
+        if isinstance(n, CompValue):
+            if n.name == "Project" and not top:
+                lists.update(_projected_lists(n))
+                return
+            if n.name == "Aggregate_GroupConcat":
+                sep = n.get("separator")
+                aggregates[str(n.res)] = " " if sep is None else str(sep)
+            elif n.name == "Extend":
+                extends.append((str(n.var), n.expr))
+            for value in n.values():
+                visit(value, False)
+        elif isinstance(n, (list, tuple)):
+            for value in n:
+                visit(value, False)
+
+    visit(node["p"] if node.name == "SelectQuery" else node, True)
+    lists.update(aggregates)
+    changed = True
+    while changed:  # an Extend may pass on a list another Extend made
+        changed = False
+        for var, expr in extends:
+            sep = _list_separator(expr, lists)
+            if sep is not None and lists.get(var) != sep:
+                lists[var] = sep
+                changed = True
+    projected = {str(v) for v in (node.get("PV") or node["p"].get("PV") or [])}
+    return {v: sep for v, sep in lists.items() if v in projected}
+
+
+def _list_separator(expr: Any, lists: Mapping[str, str]) -> str | None:
+    """The separator of the list ``expr`` passes on whole, or ``None`` when it is not such a list.
+    ``IF`` and ``COALESCE`` pass a list on when every other branch is a constant or a variable."""
+    from rdflib import Literal, Variable
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(expr, Variable):
+        return lists.get(str(expr))
+    if not isinstance(expr, CompValue) or expr.name not in ("Builtin_IF", "Builtin_COALESCE"):
+        return None
+    branches = [expr.get("arg2"), expr.get("arg3")] if expr.name == "Builtin_IF" else list(expr.arg)
+    seps = {s for b in branches if (s := _list_separator(b, lists)) is not None}
+    plain = all(
+        isinstance(b, (Variable, Literal))
+        or _list_separator(b, lists) is not None
+        or (isinstance(b, CompValue) and b.name == "Function")
+        for b in branches
+    )
+    return seps.pop() if len(seps) == 1 and plain else None
+
 
 _AGGREGATE = re.compile(r"\b(?:COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(", re.I)
 _STAR_SUBSELECT = re.compile(r"\s*\{\s*SELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.I)
