@@ -320,7 +320,6 @@ class Results(Sequence[dict[str, Any]]):
         return render([self.columns[i] for i in keep], cells, width=width, layout=self.layout)
 
 
-
 def _shown(term: Term | None) -> str:
     """A cell for a terminal: line breaks and tabs as spaces, other control, escape and bidi
     characters shown escaped."""
