@@ -30,6 +30,7 @@ view: $(STAMP)
 ## test: lint, validate the data, check canonical Turtle, run the whole test suite
 test: $(STAMP) chromium java virtuoso
 	$(BIN)/ruff check src tests bench visualise.py
+	$(BIN)/ruff format --check src tests bench visualise.py
 	$(BIN)/cancer-spread validate
 	$(BIN)/cancer-spread fmt --check
 	$(MAKE) --no-print-directory js
