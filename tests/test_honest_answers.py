@@ -68,6 +68,11 @@ CONSENSUS_TOP = [
     ("soft tissue sarcoma", "lung", "Rizk 2024 (7.9% at diagnosis); CRUK secondary lung cancer page"),
     ("colon cancer", "liver", "Brouwer 2020 (liver-only 54%)"),
     ("rectal cancer", "liver", "Brouwer 2020 (liver-only 52%, lung 28%)"),
+    (
+        "neuroblastoma",
+        "bone marrow",
+        "WJSO 2023 background (bone marrow and bone commonest); DuBois 1999 (bone marrow 57-81% of stage 4)",
+    ),
 ]
 
 
