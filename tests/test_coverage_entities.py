@@ -256,11 +256,12 @@ def test_rare_sites_carry_a_small_figure(graph) -> None:
 
 
 def test_lobular_and_ductal_breast_cancer_differ_where_they_spread(graph) -> None:
-    # Mathew 2017: lobular cancer reaches the gut and ovaries more, the lungs and liver less.
+    # Mathew 2017: lobular cancer reaches the gut and ovaries more, the lungs and liver less
+    # (compared over the whole course of metastatic disease; the study also gives first-recurrence shares).
     def share(cancer: str, site: str) -> float:
         rows = sparql(
             f"SELECT ?v WHERE {{ spread:{cancer}--{site} cs:evidence ?e . ?e dcterms:source source:mathew-2017-ilc ;"
-            " cs:value ?v }",
+            ' cs:value ?v ; cs:population ?pop . FILTER(CONTAINS(?pop, "whole course")) }',
             graph,
         )
         [row] = rows
@@ -340,8 +341,14 @@ def _figure(graph, ev: str) -> tuple[float, int | None, str, str]:
         # Myeloma outside bone is rare: 1 of 200 people with a pleural mass, 3 of 200 with a breast mass.
         ("myeloma--pleura--hadassah-2002-extraosseous-myeloma", (0.5, 200, APW, "unspecified")),
         ("myeloma--breast--hadassah-2002-extraosseous-myeloma", (1.5, 200, APW, "unspecified")),
-        # Medulloblastoma outside the nervous system: lymph nodes in 65% at autopsy.
-        ("medulloblastoma--lymph-nodes--medulloblastoma-systemic-103-cases", (65.0, None, MPW, "at-autopsy")),
+        # Medulloblastoma outside the nervous system: lymph nodes in 65% at autopsy, a share of the few
+        # patients whose tumour spread outside the nervous system (a study-defined subset).
+        (
+            "medulloblastoma--lymph-nodes--medulloblastoma-systemic-103-cases",
+            (65.0, None, "metastatic-subset-patients-with-site", "at-autopsy"),
+        ),
+        # Meyers 2000: spinal leptomeningeal spread on MR at diagnosis in 12 of 112 (11%).
+        ("medulloblastoma--leptomeninges--meyers-2000", (11.0, 112, APW, "at-diagnosis")),
         # Vaginal metastases in 36 of 804 women treated for gestational trophoblastic neoplasia.
         ("gestational-choriocarcinoma--vagina--berry-2008-gtn-vagina", (4.5, 804, APW, "unspecified")),
         ("penile--inguinal-lymph-nodes--hu-2019-penile-meta", (36.0, 4802, APW, "unspecified")),

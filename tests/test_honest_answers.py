@@ -73,6 +73,12 @@ CONSENSUS_TOP = [
         "bone marrow",
         "WJSO 2023 background (bone marrow and bone commonest); DuBois 1999 (bone marrow 57-81% of stage 4)",
     ),
+    (
+        "medulloblastoma",
+        "leptomeninges",
+        "Meyers 2000 (spinal leptomeningeal spread in 11% at diagnosis); Childs Nerv Syst 2021 review (spread at"
+        " diagnosis in 20-30%, almost all leptomeningeal); spread outside the nervous system is about 5%",
+    ),
 ]
 
 
@@ -91,6 +97,22 @@ def test_breast_bone_first_then_lung_and_liver_before_brain(graph) -> None:
     assert names[0] == "bone"
     assert names.index("lung") < names.index("brain")
     assert names.index("liver") < names.index("brain")
+
+
+def test_melanoma_lymph_nodes_and_lung_lead_and_brain_is_not_first(graph) -> None:
+    # Patel 1978 (216 autopsies): lymph nodes 73.6%, lungs 71.3%, liver 58.3%, brain 49.1%, bone 48.6%;
+    # the brain is common (Cagney 2017: 28.2% of metastatic patients at diagnosis) but not the first site.
+    names = labels(sites(graph, "melanoma"))
+    assert set(names[:2]) == {"lymph nodes", "lung"}, names[:4]
+    assert names.index("brain") > names.index("liver")
+
+
+def test_medulloblastoma_spread_outside_the_nervous_system_never_sets_a_level(graph) -> None:
+    # The 103-case review counts only the few patients whose tumour spread outside the nervous system.
+    rows = sites(graph, "medulloblastoma")
+    bone = next(r for r in rows if r["siteLabel"] == "bone")
+    assert bone["frequency"] == "reported", bone
+    assert "90" not in bone["figure"] and "82" not in bone["figure"], bone["figure"]
 
 
 def test_ovary_brain_is_rare_and_not_in_the_top_three(graph) -> None:
