@@ -79,6 +79,18 @@ CONSENSUS_TOP = [
         "Meyers 2000 (spinal leptomeningeal spread in 11% at diagnosis); Childs Nerv Syst 2021 review (spread at"
         " diagnosis in 20-30%, almost all leptomeningeal); spread outside the nervous system is about 5%",
     ),
+    (
+        "womb cancer",
+        "lung",
+        "SEER 2010-2015 meeting abstract (JCO e17109): lung the commonest distant site, 1,331 of 3,053 patients"
+        " with distant spread; CRUK stage 4 womb cancer page",
+    ),
+    ("osteosarcoma", "lung", "Xu 2022 (SEER, lung 83.8% of 278 patients with distant spread at diagnosis)"),
+    (
+        "Ewing sarcoma",
+        "lung",
+        "J Bone Oncol 2021 (SEER, lung 49.1% of 371 distant sites at diagnosis); GPOH lists the lungs first",
+    ),
 ]
 
 
