@@ -207,7 +207,7 @@ def test_a_site_without_a_figure_says_so(graph) -> None:
 
 def test_the_figure_used_is_in_plain_words(graph) -> None:
     row = sites(graph, "kidney")[0]
-    assert row["figure"].startswith("52.8%: share of patients with distant spread who have the site involved")
+    assert row["figure"].startswith("52.8% of patients with distant spread, ")
     assert "(Int J Clin Oncol 2021 (RCC))" in row["figure"]
 
 
