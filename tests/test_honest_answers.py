@@ -380,6 +380,16 @@ STAGING = [
     ("ovarian cancer", "liver", "distant", "M1b (FIGO IVB)"),
     ("ovarian cancer", "pleura", "distant", "M1a (FIGO IVA)"),
     ("ovarian cancer", "bowel", "unclassified", "T2b-T3 (FIGO IIB-III) or M1b (FIGO IVB)"),
+    # AJCC 8: oesophagus, thymus, small bowel and its neuroendocrine tumours; uveal melanoma's
+    # regional nodes are those of the head and neck only (a skin melanoma's basins do not apply)
+    ("oesophageal cancer", "mediastinal lymph nodes", "regional", "N1-N3"),
+    ("thymic cancer", "mediastinal lymph nodes", "regional", "N1-N2"),
+    ("thymic cancer", "cervical lymph nodes", "regional", "N2"),
+    ("small bowel cancer", "mesenteric lymph nodes", "regional", "N1-N2"),
+    ("gut neuroendocrine tumour", "mesenteric lymph nodes", "regional", "N1-N2"),
+    ("uveal melanoma", "cervical lymph nodes", "regional", "N1a"),
+    ("uveal melanoma", "armpit lymph nodes", "distant", "M1"),
+    ("uveal melanoma", "inguinal lymph nodes", "distant", "M1"),
     # intrahepatic cholangiocarcinoma: further tumours in the liver are T2, not distant
     ("bile duct cancer", "liver", "local", "T2"),
     ("lung cancer", "lung", "unclassified", "T3, T4 or M1a"),
