@@ -256,11 +256,12 @@ def test_rare_sites_carry_a_small_figure(graph) -> None:
 
 
 def test_lobular_and_ductal_breast_cancer_differ_where_they_spread(graph) -> None:
-    # Mathew 2017: lobular cancer reaches the gut and ovaries more, the lungs and liver less.
+    # Mathew 2017: lobular cancer reaches the gut and ovaries more, the lungs and liver less
+    # (compared over the whole course of metastatic disease; the study also gives first-recurrence shares).
     def share(cancer: str, site: str) -> float:
         rows = sparql(
             f"SELECT ?v WHERE {{ spread:{cancer}--{site} cs:evidence ?e . ?e dcterms:source source:mathew-2017-ilc ;"
-            " cs:value ?v }",
+            ' cs:value ?v ; cs:population ?pop . FILTER(CONTAINS(?pop, "whole course")) }',
             graph,
         )
         [row] = rows
@@ -340,8 +341,24 @@ def _figure(graph, ev: str) -> tuple[float, int | None, str, str]:
         # Myeloma outside bone is rare: 1 of 200 people with a pleural mass, 3 of 200 with a breast mass.
         ("myeloma--pleura--hadassah-2002-extraosseous-myeloma", (0.5, 200, APW, "unspecified")),
         ("myeloma--breast--hadassah-2002-extraosseous-myeloma", (1.5, 200, APW, "unspecified")),
-        # Medulloblastoma outside the nervous system: lymph nodes in 65% at autopsy.
-        ("medulloblastoma--lymph-nodes--medulloblastoma-systemic-103-cases", (65.0, None, MPW, "at-autopsy")),
+        # Medulloblastoma outside the nervous system: lymph nodes in 65% at autopsy, a share of the few
+        # patients whose tumour spread outside the nervous system (a study-defined subset).
+        (
+            "medulloblastoma--lymph-nodes--medulloblastoma-systemic-103-cases",
+            (65.0, None, "metastatic-subset-patients-with-site", "at-autopsy"),
+        ),
+        # Meyers 2000: spinal leptomeningeal spread on MR at diagnosis in 12 of 112 (11%).
+        ("medulloblastoma--leptomeninges--meyers-2000", (11.0, 112, APW, "at-diagnosis")),
+        # Patel 1978: lungs involved in 71.3% of 216 autopsies of advanced melanoma.
+        ("melanoma--lung--patel-1978", (71.3, 216, MPW, "at-autopsy")),
+        # SEER meeting abstract: 1,331 of the 3,053 endometrial cancers with distant spread reached the lung.
+        ("womb--lung--jco-abstract-e17109-endometrial--2", (43.6, 3053, MPW, "at-diagnosis")),
+        # Xu 2022: lung 83.8% of 278 osteosarcomas with distant spread at diagnosis.
+        ("osteosarcoma--lung--xu-2022-osteosarcoma", (83.8, 278, MPW, "at-diagnosis")),
+        # J Bone Oncol 2021: 182 of 371 distant sites in Ewing sarcoma were in the lung (a share of sites).
+        ("ewing-sarcoma--lung--jbo-2021-ewing", (49.1, 371, "metastatic-sites-at-site", "at-diagnosis")),
+        # Lian: lung spread in 21% of 706 followed patients with mucosal melanoma.
+        ("mucosal-melanoma--lung--lian-mucosal-melanoma-706", (21.0, 706, APW, "disease-course")),
         # Vaginal metastases in 36 of 804 women treated for gestational trophoblastic neoplasia.
         ("gestational-choriocarcinoma--vagina--berry-2008-gtn-vagina", (4.5, 804, APW, "unspecified")),
         ("penile--inguinal-lymph-nodes--hu-2019-penile-meta", (36.0, 4802, APW, "unspecified")),

@@ -68,6 +68,29 @@ CONSENSUS_TOP = [
     ("soft tissue sarcoma", "lung", "Rizk 2024 (7.9% at diagnosis); CRUK secondary lung cancer page"),
     ("colon cancer", "liver", "Brouwer 2020 (liver-only 54%)"),
     ("rectal cancer", "liver", "Brouwer 2020 (liver-only 52%, lung 28%)"),
+    (
+        "neuroblastoma",
+        "bone marrow",
+        "WJSO 2023 background (bone marrow and bone commonest); DuBois 1999 (bone marrow 57-81% of stage 4)",
+    ),
+    (
+        "medulloblastoma",
+        "leptomeninges",
+        "Meyers 2000 (spinal leptomeningeal spread in 11% at diagnosis); Childs Nerv Syst 2021 review (spread at"
+        " diagnosis in 20-30%, almost all leptomeningeal); spread outside the nervous system is about 5%",
+    ),
+    (
+        "womb cancer",
+        "lung",
+        "SEER 2010-2015 meeting abstract (JCO e17109): lung the commonest distant site, 1,331 of 3,053 patients"
+        " with distant spread; CRUK stage 4 womb cancer page",
+    ),
+    ("osteosarcoma", "lung", "Xu 2022 (SEER, lung 83.8% of 278 patients with distant spread at diagnosis)"),
+    (
+        "Ewing sarcoma",
+        "lung",
+        "J Bone Oncol 2021 (SEER, lung 49.1% of 371 distant sites at diagnosis); GPOH lists the lungs first",
+    ),
 ]
 
 
@@ -86,6 +109,22 @@ def test_breast_bone_first_then_lung_and_liver_before_brain(graph) -> None:
     assert names[0] == "bone"
     assert names.index("lung") < names.index("brain")
     assert names.index("liver") < names.index("brain")
+
+
+def test_melanoma_lymph_nodes_and_lung_lead_and_brain_is_not_first(graph) -> None:
+    # Patel 1978 (216 autopsies): lymph nodes 73.6%, lungs 71.3%, liver 58.3%, brain 49.1%, bone 48.6%;
+    # the brain is common (Cagney 2017: 28.2% of metastatic patients at diagnosis) but not the first site.
+    names = labels(sites(graph, "melanoma"))
+    assert set(names[:2]) == {"lymph nodes", "lung"}, names[:4]
+    assert names.index("brain") > names.index("liver")
+
+
+def test_medulloblastoma_spread_outside_the_nervous_system_never_sets_a_level(graph) -> None:
+    # The 103-case review counts only the few patients whose tumour spread outside the nervous system.
+    rows = sites(graph, "medulloblastoma")
+    bone = next(r for r in rows if r["siteLabel"] == "bone")
+    assert bone["frequency"] == "reported", bone
+    assert "90" not in bone["figure"] and "82" not in bone["figure"], bone["figure"]
 
 
 def test_ovary_brain_is_rare_and_not_in_the_top_three(graph) -> None:
@@ -168,7 +207,7 @@ def test_a_site_without_a_figure_says_so(graph) -> None:
 
 def test_the_figure_used_is_in_plain_words(graph) -> None:
     row = sites(graph, "kidney")[0]
-    assert row["figure"].startswith("52.8%: share of patients with distant spread who have the site involved")
+    assert row["figure"].startswith("52.8% of patients with distant spread, ")
     assert "(Int J Clin Oncol 2021 (RCC))" in row["figure"]
 
 

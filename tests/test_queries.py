@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import pytest
 from rdflib import URIRef
@@ -230,3 +232,83 @@ def test_both_engines_hold_the_same_triples(graph, store) -> None:
     b = Graph().parse(data=canonical_turtle(dumped), format="turtle")
     assert canonical_decimal("28") == "28.0"
     assert isomorphic(a, b)
+
+
+# ------------------------------------------------------------------ list columns, checked against the algebra
+
+
+def _projected_lists(node: Any) -> dict[str, str]:
+    """The variables a query level (a ``Project`` node of rdflib's algebra) projects that hold a
+    ``GROUP_CONCAT`` list, with their separators. Each sub-select is its own level: rdflib names
+    aggregates ``__agg_1__`` afresh in each, so names never cross levels."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    aggregates: dict[str, str] = {}
+    extends: list[tuple[str, Any]] = []
+    lists: dict[str, str] = {}
+
+    def visit(n: Any, top: bool) -> None:
+        if isinstance(n, CompValue):
+            if n.name == "Project" and not top:
+                lists.update(_projected_lists(n))
+                return
+            if n.name == "Aggregate_GroupConcat":
+                sep = n.get("separator")
+                aggregates[str(n.res)] = " " if sep is None else str(sep)
+            elif n.name == "Extend":
+                extends.append((str(n.var), n.expr))
+            for value in n.values():
+                visit(value, False)
+        elif isinstance(n, (list, tuple)):
+            for value in n:
+                visit(value, False)
+
+    visit(node["p"] if node.name == "SelectQuery" else node, True)
+    lists.update(aggregates)
+    changed = True
+    while changed:  # an Extend may pass on a list another Extend made
+        changed = False
+        for var, expr in extends:
+            sep = _list_separator(expr, lists)
+            if sep is not None and lists.get(var) != sep:
+                lists[var] = sep
+                changed = True
+    projected = {str(v) for v in (node.get("PV") or node["p"].get("PV") or [])}
+    return {v: sep for v, sep in lists.items() if v in projected}
+
+
+def _list_separator(expr: Any, lists: Mapping[str, str]) -> str | None:
+    """The separator of the list ``expr`` passes on whole, or ``None`` when it is not such a list.
+    ``IF`` and ``COALESCE`` pass a list on when every other branch is a constant or a variable."""
+    from rdflib import Literal, Variable
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(expr, Variable):
+        return lists.get(str(expr))
+    if not isinstance(expr, CompValue) or expr.name not in ("Builtin_IF", "Builtin_COALESCE"):
+        return None
+    branches = [expr.get("arg2"), expr.get("arg3")] if expr.name == "Builtin_IF" else list(expr.arg)
+    seps = {s for b in branches if (s := _list_separator(b, lists)) is not None}
+    plain = all(
+        isinstance(b, (Variable, Literal))
+        or _list_separator(b, lists) is not None
+        or (isinstance(b, CompValue) and b.name == "Function")
+        for b in branches
+    )
+    return seps.pop() if len(seps) == 1 and plain else None
+
+
+@pytest.mark.parametrize("name", sorted(load_queries()))
+def test_list_columns_from_text_match_the_algebra(name: str) -> None:
+    """The answering path finds list columns in the query text (no SPARQL parser on the cold
+    path); rdflib's algebra of the same query must agree, sub-selects and IF/COALESCE included."""
+    query = load_queries()[name]
+    found = _projected_lists(query.prepared.algebra)
+    assert query.list_columns == {c: found[c] for c in query.columns if c in found}
+
+
+def test_list_columns_leave_out_lists_written_into_text() -> None:
+    lists = load_queries()["metastatic-sites"].list_columns
+    assert lists["partOf"] == ", "  # passed on through a sub-select and IF
+    assert "figure" not in lists  # a list inside CONCAT is text, not a list
+    assert "basis" not in load_queries()["classify-spread"].list_columns

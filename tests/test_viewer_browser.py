@@ -23,16 +23,6 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "viewer-mini.ttl"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-default-apps",
-    "--disable-extensions",
-]
 XSS = "<img src=x onerror=alert(1)>"
 CANCER = "https://w3id.org/cancer-spread/cancer/"
 SITE = "https://w3id.org/cancer-spread/site/"

@@ -223,8 +223,7 @@ class NamedQuery:
         >>> load_queries()["classify-spread"].list_columns
         {'source': '; ', 'sourceTitle': '; '}
         """
-        found = _projected_lists(self.prepared.algebra)
-        return {c: found[c] for c in self.columns if c in found}
+        return _list_columns(self.text, self.columns)
 
     @property
     def kind(self) -> str:
@@ -270,65 +269,81 @@ class NamedQuery:
         return graph.query(prepared, initBindings=single)
 
 
-def _projected_lists(node: Any) -> dict[str, str]:
-    """The variables a query level (a ``Project`` node of rdflib's algebra) projects that hold a
-    ``GROUP_CONCAT`` list, with their separators. Each sub-select is its own level: rdflib names
-    aggregates ``__agg_1__`` afresh in each, so names never cross levels."""
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    aggregates: dict[str, str] = {}
-    extends: list[tuple[str, Any]] = []
-    lists: dict[str, str] = {}
-
-    def visit(n: Any, top: bool) -> None:
-        if isinstance(n, CompValue):
-            if n.name == "Project" and not top:
-                lists.update(_projected_lists(n))
-                return
-            if n.name == "Aggregate_GroupConcat":
-                sep = n.get("separator")
-                aggregates[str(n.res)] = " " if sep is None else str(sep)
-            elif n.name == "Extend":
-                extends.append((str(n.var), n.expr))
-            for value in n.values():
-                visit(value, False)
-        elif isinstance(n, (list, tuple)):
-            for value in n:
-                visit(value, False)
-
-    visit(node["p"] if node.name == "SelectQuery" else node, True)
-    lists.update(aggregates)
-    changed = True
-    while changed:  # an Extend may pass on a list another Extend made
-        changed = False
-        for var, expr in extends:
-            sep = _list_separator(expr, lists)
-            if sep is not None and lists.get(var) != sep:
-                lists[var] = sep
-                changed = True
-    projected = {str(v) for v in (node.get("PV") or node["p"].get("PV") or [])}
-    return {v: sep for v, sep in lists.items() if v in projected}
+_GROUP_CONCAT = re.compile(r'GROUP_CONCAT\s*\([^;]*?;\s*separator\s*=\s*"([^"]*)"\s*\)\s*AS\s*\?(\w+)', re.I)
+_GROUP_CONCAT_START = re.compile(r"GROUP_CONCAT\s*\(", re.I)
+_SEPARATOR = re.compile(r'separator\s*=\s*"([^"]*)"', re.I)
+_AS_VARIABLE = re.compile(r"\bAS\s*\?(\w+)\s*\)", re.I)
+_VARIABLE = re.compile(r"[?$](\w+)")
 
 
-def _list_separator(expr: Any, lists: Mapping[str, str]) -> str | None:
-    """The separator of the list ``expr`` passes on whole, or ``None`` when it is not such a list.
-    ``IF`` and ``COALESCE`` pass a list on when every other branch is a constant or a variable."""
-    from rdflib import Literal, Variable
-    from rdflib.plugins.sparql.parserutils import CompValue
+def _closing(text: str, start: int) -> int:
+    """The index just past the parenthesis that closes the one at ``start`` (strings skipped)."""
+    depth, i, quote = 0, start, ""
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return len(text)
 
-    if isinstance(expr, Variable):
-        return lists.get(str(expr))
-    if not isinstance(expr, CompValue) or expr.name not in ("Builtin_IF", "Builtin_COALESCE"):
-        return None
-    branches = [expr.get("arg2"), expr.get("arg3")] if expr.name == "Builtin_IF" else list(expr.arg)
-    seps = {s for b in branches if (s := _list_separator(b, lists)) is not None}
-    plain = all(
-        isinstance(b, (Variable, Literal))
-        or _list_separator(b, lists) is not None
-        or (isinstance(b, CompValue) and b.name == "Function")
-        for b in branches
-    )
-    return seps.pop() if len(seps) == 1 and plain else None
+
+def _opening(text: str, end: int) -> int:
+    """The index of the parenthesis that opens the one closing just before ``end``."""
+    depth = 0
+    for i in range(end - 1, -1, -1):
+        if text[i] == ")":
+            depth += 1
+        elif text[i] == "(":
+            depth -= 1
+            if depth == 0:
+                return i
+    return 0
+
+
+def _list_columns(text: str, columns: list[str]) -> dict[str, str]:
+    """The answer's list columns, read from the query text alone (no SPARQL parser on the
+    answering path): a projection ``(… AS ?col)`` is a list when it is a ``GROUP_CONCAT``, or
+    passes one on whole (a variable that holds one, through ``IF`` or ``COALESCE``) without
+    writing it into longer text (``CONCAT``). The tests check this against rdflib's algebra."""
+    body = "\n".join(line.split("#", 1)[0] if '"' not in line else line for line in text.splitlines())
+    inner = {m.group(2): m.group(1) for m in _GROUP_CONCAT.finditer(body)}
+    found: dict[str, str] = {}
+    for m in _AS_VARIABLE.finditer(body):
+        name = m.group(1)
+        if name not in columns or name in found:
+            continue
+        expr = body[_opening(body, m.end()) + 1 : m.start()]
+        seps, rest, pos = set(), [], 0
+        for g in _GROUP_CONCAT_START.finditer(expr):
+            if g.start() < pos:
+                continue
+            close = _closing(expr, g.end() - 1)
+            sep = _SEPARATOR.findall(expr[g.start() : close])
+            seps.add(sep[-1] if sep else " ")
+            rest.append(expr[pos : g.start()])
+            pos = close
+        rest.append(expr[pos:])
+        plain = "".join(rest)
+        if re.search(r"\bCONCAT\s*\(", plain, re.I):
+            continue
+        seps |= {inner[v] for v in _VARIABLE.findall(plain) if v in inner}
+        if len(seps) == 1:
+            found[name] = seps.pop()
+    for name, sep in inner.items():  # projected as they are (``SELECT ?kinds``)
+        if name in columns and name not in found and re.search(rf"SELECT[^{{]*[?$]{name}\b", body, re.I):
+            found[name] = sep
+    return {c: found[c] for c in columns if c in found}
 
 
 _AGGREGATE = re.compile(r"\b(?:COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(", re.I)

@@ -43,6 +43,7 @@ __all__ = [
 MAX_LINES = 3
 _GAP = "  "
 _SHORT_HEADING = 16  # a heading up to this wide stays on one line while the text columns can give
+_LONG_TEXT = 20  # a column whose longest cell is over twice this holds text, not names
 _FLOOR = 8  # no column is narrowed below this (or its own width, if smaller)
 
 #: Column names (the queries' variables, a contract) and how a terminal table heads them.
@@ -211,15 +212,33 @@ def _widths(heads: list[str], rows: Sequence[Sequence[str]], width: int) -> list
     if sum(floor) > room:
         return None
     best: tuple[int, list[int]] | None = None
+    # Short-text columns (names) wrapped at their words, the room left to the long-text ones.
+    wordy = [
+        max([w] + [max((text_width(x) for x in r[i].split()), default=0) for r in rows]) for i, w in enumerate(word)
+    ]
+    short_text = [max(x, f) if c <= 2 * _LONG_TEXT else c for c, x, f in zip(cells, wordy, floor, strict=True)]
     for want in (
         [max(c, s, w) for c, s, w in zip(cells, short, word, strict=True)],
         [max(c, w) for c, w in zip(cells, word, strict=True)],
+        _spread(short_text, cells, room),
     ):
         widths = _narrow(want, floor, room)
         lines = _count_lines(heads, rows, widths)
         if best is None or lines < best[0]:
             best = (lines, widths)
     return best[1] if best else None
+
+
+def _spread(widths: list[int], natural: list[int], room: int) -> list[int]:
+    """``widths`` with the room they leave given to the columns still narrower than their text,
+    the longest text first."""
+    out = list(widths)
+    for i in sorted(range(len(out)), key=lambda k: -natural[k]):
+        spare = room - sum(out)
+        if spare <= 0:
+            break
+        out[i] = min(natural[i], out[i] + spare)
+    return out
 
 
 def _narrow(natural: list[int], floor: list[int], room: int) -> list[int]:
@@ -236,8 +255,10 @@ def _narrow(natural: list[int], floor: list[int], room: int) -> list[int]:
 
 
 def _count_lines(heads: list[str], rows: Sequence[Sequence[str]], widths: list[int]) -> int:
+    """The lines the table takes, a cell cut short counting as many lines as its whole text needs
+    (so the widths that cut least win)."""
     head = max(len(_wrap(h, w, None)) for h, w in zip(heads, widths, strict=True))
-    body = sum(max(len(_wrap(c, w, MAX_LINES)) for c, w in zip(r, widths, strict=True)) for r in rows)
+    body = sum(max(len(_wrap(c, w, None)) for c, w in zip(r, widths, strict=True)) for r in rows)
     return head + body
 
 
@@ -296,9 +317,13 @@ def render(
         while True:
             shown = [[r[i] for i in keep] for r in rows]
             widths = _widths([heads[i] for i in keep], shown, width)
-            # A column squeezed far below its text reads badly: rather leave a spare one out.
+            # A column squeezed far below its text reads badly, and a cut cell in a column that
+            # cannot be left out loses what the row says (a figure's timing and source): rather
+            # leave a spare column out.
             squeezed = widths is not None and any(
-                w < 12 and max([0] + [text_width(r[k]) for r in shown]) > 2 * w for k, w in enumerate(widths)
+                (w < 12 and max([0] + [text_width(r[k]) for r in shown]) > 2 * w)
+                or (columns[keep[k]] not in SPARE and any(len(_wrap(r[k], w, None)) > MAX_LINES for r in shown))
+                for k, w in enumerate(widths)
             )
             if (widths is not None and not squeezed) or not spare or len(keep) <= 2:
                 break

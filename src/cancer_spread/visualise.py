@@ -26,6 +26,7 @@ import json
 import os
 import random
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -682,7 +683,13 @@ def render_html(
         glossary=glossary,
         select=select,
     )
-    js, css = _vis_assets()
+    return _page(data, glossary=glossary)
+
+
+def _page(data: dict[str, Any], *, glossary: bool, shared: bool = False) -> str:
+    """The page for ``data``: self-contained, or (``shared``) without vis-network, which it
+    asks the notebook page for (``viewer/share.js``)."""
+    css = _vis_assets()[1]
     version = _html.escape(data["version"])
     glossary_block = ""
     glossary_item = ""
@@ -701,14 +708,39 @@ def render_html(
         "LEGEND": _asset("legend.html").replace("{glossary_item}", glossary_item),
         "GLOSSARY": glossary_block,
         "CSS": _asset("viewer.css"),
-        "VIS_CSS": css,
+        "VIS_CSS": "" if shared else css,
         "DATA": _script_json(data),
-        "VIS_JS": js,
-        "LIB_JS": _asset("lib.js"),
-        "APP_JS": _asset("viewer.js"),
+        "SCRIPTS": _scripts(shared),
     }
     # One pass over the template: text put in is never scanned for placeholders again.
     return re.sub(r"@@([A-Z_]+)@@", lambda m: values[m.group(1)], _asset("page.html"))
+
+
+def _scripts(shared: bool) -> str:
+    """The page's scripts: vis-network, the logic and the app inline; or, for a shared page, the
+    logic and the app as inert text that ``share.js`` runs once vis-network has come."""
+    lib, app = _asset("lib.js"), _asset("viewer.js")
+    if any("</script" in text.lower() for text in (lib, app)):  # pragma: no cover - defensive
+        raise InputError("the viewer's script cannot be inlined safely")
+    if not shared:
+        return f"<script>{_vis_assets()[0]}</script>\n<script>{lib}</script>\n<script>{app}</script>"
+    return (
+        f'<script id="cs-lib" type="text/plain">{lib}</script>\n'
+        f'<script id="cs-app" type="text/plain">{app}</script>\n'
+        f'<script id="cs-shared" data-version="{VIS_NETWORK_VERSION}">{_asset("share.js")}</script>'
+    )
+
+
+def _host_script() -> str:
+    """The script a notebook page runs once, beside the first viewer: it keeps vis-network for
+    the viewers shown after it (``viewer/share-host.js``)."""
+    js, css = _vis_assets()
+    args = _script_json(VIS_NETWORK_VERSION) + ", " + _script_json({"js": js, "css": css})
+    return f"<script>{_asset('share-host.js').rstrip()}({args});</script>"
+
+
+#: vis-network versions whose copy this Python process has already sent to its notebook page.
+_HOSTED: set[str] = set()
 
 
 def write_html(path: str | os.PathLike[str], graph: Any = None, **options: Any) -> Path:
@@ -724,19 +756,33 @@ def write_html(path: str | os.PathLike[str], graph: Any = None, **options: Any) 
 
 class ViewerHTML:
     """The page, shown inline by Jupyter, VS Code and Colab in a sandboxed ``<iframe srcdoc>``
-    (its styles and scripts stay inside the frame)."""
+    (its styles and scripts stay inside the frame).
 
-    def __init__(self, page: str, height: int = 720) -> None:
+    With ``shared_page`` (the same viewer without vis-network), the first viewer a notebook shows
+    carries vis-network and leaves a copy in the notebook page; the viewers after it carry only
+    their data and ask the page for the library (about 0.7 MB less per cell). :meth:`save` always
+    writes the self-contained page."""
+
+    def __init__(self, page: str, height: int = 720, shared_page: str | None = None) -> None:
         self.html = page
         self.height = int(height)
+        self.shared_page = shared_page
 
-    def _repr_html_(self) -> str:
+    def _frame(self, page: str) -> str:
         return (
-            f'<iframe srcdoc="{_html.escape(self.html, quote=True)}" '
+            f'<iframe srcdoc="{_html.escape(page, quote=True)}" '
             f'style="width:100%;height:{self.height}px;border:1px solid #ddd" '
             'sandbox="allow-scripts allow-downloads allow-popups allow-popups-to-escape-sandbox" '
             'title="cancer-spread viewer"></iframe>'
         )
+
+    def _repr_html_(self) -> str:
+        if self.shared_page is None:
+            return self._frame(self.html)
+        if VIS_NETWORK_VERSION not in _HOSTED:
+            _HOSTED.add(VIS_NETWORK_VERSION)
+            return self._frame(self.html) + _host_script()
+        return self._frame(self.shared_page)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         from .files import write_atomic
@@ -748,13 +794,27 @@ class ViewerHTML:
         return f"<ViewerHTML {len(self.html):,} characters>"
 
 
-def display(graph: Any = None, *, height: int = 720, **options: Any) -> ViewerHTML:
+def _notebook_keeps_outputs_apart() -> bool:
+    """Colab shows each output in a frame of its own: a later viewer cannot reach the copy of
+    vis-network the first one left, so there every viewer carries its own."""
+    return "google.colab" in sys.modules
+
+
+def display(graph: Any = None, *, height: int = 720, shared: bool | None = None, **options: Any) -> ViewerHTML:
     """The viewer for a notebook: ``display(focus="breast cancer")`` as the last line of a cell.
+    Takes the options of :func:`render_html`. ``shared`` (default: where the notebook page
+    allows it) sends vis-network to the notebook once, not with every viewer; ``shared=False``
+    embeds it in this viewer.
 
     >>> display(focus="liver")._repr_html_().startswith("<iframe srcdoc=")
     True
     """
-    return ViewerHTML(render_html(graph, **options), height=height)
+    if shared is None:
+        shared = not _notebook_keeps_outputs_apart()
+    data = viewer_data(graph, **options)
+    glossary = bool(options.get("glossary"))
+    full = _page(data, glossary=glossary)
+    return ViewerHTML(full, height=height, shared_page=_page(data, glossary=glossary, shared=True) if shared else None)
 
 
 # ------------------------------------------------------------------ synthetic graphs
