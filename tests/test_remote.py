@@ -324,6 +324,14 @@ VIRTUOSO_OPEN = {
     "primaries bone": _BAD_DFE,
     "classify breast": _OVERRIDDEN,
 }
+# Differences seen in some runs only: an expected failure when they differ, a pass when not.
+VIRTUOSO_UNSTABLE = {
+    "classify-spread:cancer=breast,site=armpit lymph nodes": (
+        "Virtuoso 7.2 sometimes leaves a source out of the rule's GROUP_CONCAT source list "
+        "('AJCC' for 'AJCC; CRUK'), seen in a run of the whole module, not in a run of these "
+        "comparisons alone"
+    ),
+}
 # Run at the very end, since the server does not survive them.
 VIRTUOSO_CRASHES = {
     "likely-primaries:site=['liver', 'bone', 'lung']": _CRASH,
@@ -335,6 +343,13 @@ def _agrees_or_open(pushed: stores.RealStore, key: str, check: typing.Callable[[
     """Run ``check``; on Virtuoso a case listed as open is an expected failure with its reason,
     and a listed case that now agrees fails, so the list never hides a case that passes."""
     reason = (VIRTUOSO_OPEN | VIRTUOSO_CRASHES).get(key) if pushed.name == "virtuoso" else None
+    unstable = VIRTUOSO_UNSTABLE.get(key) if pushed.name == "virtuoso" else None
+    if unstable is not None:
+        try:
+            check()
+        except (AssertionError, InputError, QueryError) as err:
+            pytest.xfail(f"open (#15): {unstable} ({err})"[:400])
+        return
     if reason is None:
         check()
         return
