@@ -276,27 +276,121 @@ def test_credentials_from_the_environment_only(pushed, run_cli, graph) -> None:
 # ------------------------------------------------------------------ answers compared (run last)
 
 
-# Left open (issue #15): since the honest-answers rewrite of the ranking and staging queries
-# (frequency levels, roll-ups, overriding rules), Virtuoso 7.2 answers several named queries
-# differently from the embedded engines, and its server process dies on likely-primaries with
-# three sites (every later request is refused). These comparisons run last, so that the push,
-# credential and error tests above see a live server, and a difference on Virtuoso is reported
-# as an expected failure with its reason, never hidden; the Oxigraph server must answer all.
-VIRTUOSO_OPEN = "open (#15): Virtuoso 7.2 evaluates the 0.2.0 ranking and staging queries differently"
+# Left open (issue #15): the cases below, and only these, Virtuoso 7.2 still answers differently
+# from the embedded engines; each is an expected failure with its reason, and passes the test
+# once it agrees no more than any other case does: it fails, asking to be taken off the list.
+# Any other difference on Virtuoso fails. The Oxigraph server must answer every case.
+_BAD_DFE = (
+    "Virtuoso 7.2 cannot compile the ranking query (SQ156 'Bad dfe in sqlo_place_exp'): a value "
+    "made with IF() (the level of a link, IF() over an aggregate) is joined with another grouped "
+    "sub-select or a triple pattern"
+)
+_OTHER_ORGAN = (
+    "Virtuoso 7.2 lets the 'any other organ' branch through: an extra distant/M1 row (its FILTER "
+    "NOT EXISTS over skos:broader* paths answers right alone, but is not applied inside this query)"
+)
+_OVERRIDDEN = (
+    "Virtuoso 7.2 keeps a staging rule that a more specific rule overrides: an extra row (the "
+    "FILTER NOT EXISTS with skos:broader* paths between two variables is not applied)"
+)
+_ORDER = (
+    "Virtuoso 7.2 does not order by an expression over aggregates of a grouped sub-select "
+    "(ORDER BY DESC(SUM(?weight)) ... LCASE(STR(?cancerLabel))): rows of equal score in another order"
+)
+_CRASH = (
+    "the Virtuoso 7.2 server process dies on this query (several values for ?site in the VALUES "
+    "blocks of nested grouped sub-selects); every later request is refused"
+)
+VIRTUOSO_OPEN = {
+    "classify-spread:cancer=breast,site=supraclavicular lymph nodes": _OVERRIDDEN,
+    "classify-spread:cancer=breast,site=breast": _OTHER_ORGAN,
+    "classify-spread:cancer=breast,site=inguinal lymph nodes": _OTHER_ORGAN,
+    "classify-spread:cancer=colorectal,site=armpit lymph nodes": _OTHER_ORGAN,
+    "classify-spread:cancer=colorectal,site=supraclavicular lymph nodes": _OTHER_ORGAN,
+    "classify-spread:cancer=prostate,site=armpit lymph nodes": _OTHER_ORGAN,
+    "classify-spread:cancer=prostate,site=supraclavicular lymph nodes": _OTHER_ORGAN,
+    "likely-primaries:site=['liver']": _ORDER,
+    "metastatic-sites:cancer=breast,source=NCI": _BAD_DFE,
+    "metastatic-sites:cancer=breast": _BAD_DFE,
+    "metastatic-sites:cancer=bowel cancer,source=Cancer Research UK": _BAD_DFE,
+    "metastatic-sites:cancer=melanoma": _BAD_DFE,
+    "primaries-for-site:site=liver,source=Macmillan": _BAD_DFE,
+    "primaries-for-site:site=liver": _BAD_DFE,
+    "primaries-for-site:site=lymph nodes": _BAD_DFE,
+    # the same queries through the CLI
+    "sites breast": _BAD_DFE,
+    "sites bowel cancer": _BAD_DFE,
+    "primaries liver": _BAD_DFE,
+    "primaries bone": _BAD_DFE,
+    "classify breast": _OVERRIDDEN,
+}
+# Differences seen in some runs only: an expected failure when they differ, a pass when not.
+VIRTUOSO_UNSTABLE = {
+    "classify-spread:cancer=breast,site=armpit lymph nodes": (
+        "Virtuoso 7.2 sometimes leaves a source out of the rule's GROUP_CONCAT source list "
+        "('AJCC' for 'AJCC; CRUK'), seen in a run of the whole module, not in a run of these "
+        "comparisons alone"
+    ),
+}
+# Run at the very end, since the server does not survive them.
+VIRTUOSO_CRASHES = {
+    "likely-primaries:site=['liver', 'bone', 'lung']": _CRASH,
+    "likely-primaries liver": _CRASH + " (the server died on the named query just before)",
+}
 
 
-@pytest.mark.parametrize("case", CASES, ids=_id)
-def test_named_queries_answer_the_same_on_the_store(store, graph, pushed, case) -> None:
-    """The store answers what the default embedded engine (Oxigraph) answers."""
+def _agrees_or_open(pushed: stores.RealStore, key: str, check: typing.Callable[[], None]) -> None:
+    """Run ``check``; on Virtuoso a case listed as open is an expected failure with its reason,
+    and a listed case that now agrees fails, so the list never hides a case that passes."""
+    reason = (VIRTUOSO_OPEN | VIRTUOSO_CRASHES).get(key) if pushed.name == "virtuoso" else None
+    unstable = VIRTUOSO_UNSTABLE.get(key) if pushed.name == "virtuoso" else None
+    if unstable is not None:
+        try:
+            check()
+        except (AssertionError, InputError, QueryError) as err:
+            pytest.xfail(f"open (#15): {unstable} ({err})"[:400])
+        return
+    if reason is None:
+        check()
+        return
+    try:
+        check()
+    except (AssertionError, InputError, QueryError) as err:
+        pytest.xfail(f"open (#15): {reason} ({err})"[:400])
+    pytest.fail(f"{key}: Virtuoso now answers as the embedded engine: take it off VIRTUOSO_OPEN")
+
+
+def _named_case(store, graph, pushed: stores.RealStore, case: tuple[str, dict]) -> None:
     name, params = case
     expected = run_query(name, store, **params)
-    try:
+
+    def check() -> None:
         got = remote.run_query(name, pushed.query, graph, default_graph=pushed.graph_iri, **params)
         assert_same_results(expected, got)
-    except (AssertionError, InputError, QueryError) as err:
-        if pushed.name == "virtuoso":
-            pytest.xfail(f"{VIRTUOSO_OPEN} ({err})"[:300])
-        raise
+
+    _agrees_or_open(pushed, _id(case), check)
+
+
+def _cli_case(run_cli, pushed: stores.RealStore, args: list[str]) -> None:
+    fmt = ["--format", "csv"] if args[0] != "sparql" or "SELECT" in args[1] else []
+    embedded = run_cli(*args, *fmt)
+
+    def check() -> None:
+        on_store = run_cli(*args, *fmt, *pushed.query_args())
+        assert embedded.returncode == on_store.returncode == 0, on_store.stderr
+        assert on_store.stdout == embedded.stdout
+
+    _agrees_or_open(pushed, " ".join(args[:2]), check)
+
+
+def _cli_id(args: list[str]) -> str:
+    return " ".join(args[:2])
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if _id(c) not in VIRTUOSO_CRASHES], ids=_id)
+def test_named_queries_answer_the_same_on_the_store(store, graph, pushed, case) -> None:
+    """The store answers what the default embedded engine (Oxigraph) answers."""
+    _named_case(store, graph, pushed, case)
 
 
 COMMANDS = [
@@ -319,15 +413,21 @@ COMMANDS = [
 ]
 
 
-@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a[:2]))
+@pytest.mark.parametrize("args", [a for a in COMMANDS if _cli_id(a) not in VIRTUOSO_CRASHES], ids=_cli_id)
 def test_cli_answers_the_same_with_endpoint(run_cli, pushed, args: list[str]) -> None:
-    fmt = ["--format", "csv"] if args[0] != "sparql" or "SELECT" in args[1] else []
-    embedded = run_cli(*args, *fmt)
-    on_store = run_cli(*args, *fmt, *pushed.query_args())
-    try:
-        assert embedded.returncode == on_store.returncode == 0, on_store.stderr
-        assert on_store.stdout == embedded.stdout
-    except AssertionError as err:
-        if pushed.name == "virtuoso":
-            pytest.xfail(f"{VIRTUOSO_OPEN} ({err})"[:300])
-        raise
+    _cli_case(run_cli, pushed, args)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [("named", c) for c in CASES if _id(c) in VIRTUOSO_CRASHES]
+    + [("cli", a) for a in COMMANDS if _cli_id(a) in VIRTUOSO_CRASHES],
+    ids=lambda c: _id(c[1]) if c[0] == "named" else _cli_id(c[1]),
+)
+def test_answers_the_same_last(store, graph, run_cli, pushed, case) -> None:
+    """The cases that end a Virtuoso 7.2 server, after all others (the file's last test)."""
+    kind, what = case
+    if kind == "named":
+        _named_case(store, graph, pushed, what)
+    else:
+        _cli_case(run_cli, pushed, what)
