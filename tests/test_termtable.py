@@ -85,3 +85,32 @@ def test_too_many_columns_become_records() -> None:
     out = render(cols, [[f"value {i}" for i in range(12)]], width=50)
     assert "column0:" in out and "column11:" in out
     assert not any(_is_rule(x) for x in _lines(out))
+
+
+FIGURE = "70.6% of patients with distant spread, over the course of the disease (Savci-Heijink 2015)"
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+def test_a_figure_keeps_its_timing_and_source(width: int) -> None:
+    """A figure cell is never cut while spare columns can make room: its timing and source are
+    what the figure means. Short values ('very common') stay on one line; long names wrap."""
+    columns = ["siteLabel", "frequency", "classification", "bestFigure", "figure", "nSources", "sources"]
+    rows = [
+        ["bone", "very common", "distant", "65.58", FIGURE, "10", "CCS; CRUK; Gong 2018; Huang 2020; Jiang 2020"],
+        ["supraclavicular lymph nodes", "reported", "regional", "", "no figure: named by sources", "1", "Hess 2006"],
+    ]
+    out = render(columns, rows, width=width)
+    assert all(text_width(line) <= width for line in _lines(out))
+    lines = _lines(out)
+    dashes = lines[next(i for i, ln in enumerate(lines) if ln.startswith("---"))]
+    spans, start = [], 0
+    for run in dashes.split("  "):  # each column's span, from the dashed rule
+        spans.append((start, start + len(run)))
+        start += len(run) + 2
+    a, b = spans[next(i for i, (x, _) in enumerate(spans) if lines[0][x:].startswith("figure"))]
+    figure_cells = [ln[a:b] for ln in lines[lines.index(dashes) + 1 :] if not ln.startswith("(")]
+    words = " ".join(" ".join(figure_cells).split()).replace("- ", "-")  # the cell's lines as one text
+    assert "over the course of the disease (Savci-Heijink 2015)" in words, out
+    assert "…" not in out.split("(not shown")[0], out
+    assert any("very common" in line for line in _lines(out)), out
+    assert _lines(out)[1].startswith("---"), out  # a table, not records

@@ -212,11 +212,15 @@ def _widths(heads: list[str], rows: Sequence[Sequence[str]], width: int) -> list
     if sum(floor) > room:
         return None
     best: tuple[int, list[int]] | None = None
-    # Short-text columns (names) wrapped at their words, the room left to the long-text ones.
+    # Names wrapped at their words (short values such as 'very common' kept whole), the room
+    # left to the long-text columns.
     wordy = [
         max([w] + [max((text_width(x) for x in r[i].split()), default=0) for r in rows]) for i, w in enumerate(word)
     ]
-    short_text = [max(x, f) if c <= 2 * _LONG_TEXT else c for c, x, f in zip(cells, wordy, floor, strict=True)]
+    short_text = [
+        max(c, f) if c <= _SHORT_HEADING else max(x, f) if c <= 2 * _LONG_TEXT else c
+        for c, x, f in zip(cells, wordy, floor, strict=True)
+    ]
     for want in (
         [max(c, s, w) for c, s, w in zip(cells, short, word, strict=True)],
         [max(c, w) for c, w in zip(cells, word, strict=True)],
