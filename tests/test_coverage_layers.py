@@ -228,10 +228,16 @@ def test_cancers_that_had_no_figure_get_a_ranked_layer(graph, cancer, source, si
 
 def test_womb_cancer_sites_at_diagnosis_among_all_patients(graph) -> None:
     assert covered(graph, "jco-abstract-e17109-endometrial") == {"womb"}
-    [brain] = figures(graph, "womb cancer", "brain", "JCO meeting abstract e17109")
-    assert (brain["count"], brain["denominator"]) == (133, 73328)
-    [lung] = figures(graph, "womb cancer", "lung", "JCO meeting abstract e17109")
-    assert lung["value"] > brain["value"]
+    brain = {r["measure"]: r for r in figures(graph, "womb cancer", "brain", "JCO meeting abstract e17109")}
+    lung = {r["measure"]: r for r in figures(graph, "womb cancer", "lung", "JCO meeting abstract e17109")}
+    all_patients = "share of all patients with the site involved"
+    with_spread = "share of patients with distant spread who have the site involved"
+    assert set(brain) == set(lung) == {all_patients, with_spread}
+    # the same 133 patients over all 73,328 and over the 3,053 with distant spread
+    assert (brain[all_patients]["count"], brain[all_patients]["denominator"]) == (133, 73328)
+    assert (brain[with_spread]["count"], brain[with_spread]["denominator"]) == (133, 3053)
+    assert lung[all_patients]["value"] > brain[all_patients]["value"]
+    assert lung[with_spread]["value"] > brain[with_spread]["value"]
 
 
 @pytest.mark.parametrize(
