@@ -114,3 +114,15 @@ def test_a_figure_keeps_its_timing_and_source(width: int) -> None:
     assert "…" not in out.split("(not shown")[0], out
     assert any("very common" in line for line in _lines(out)), out
     assert _lines(out)[1].startswith("---"), out  # a table, not records
+
+
+def test_an_answer_without_rows_is_a_table_of_headings() -> None:
+    """No rows (a --source that matches nothing): the headings and the count, no failure."""
+    columns = [
+        "siteLabel", "frequency", "classification", "bestFigure", "figure", "partOf",
+        "nSources", "nEvidence", "kinds", "sources",
+    ]  # fmt: skip
+    for width in (40, 60, 80, 120):
+        out = render(columns, [], width=width)
+        assert _lines(out)[-1] == "(0 rows)"
+        assert all(text_width(line) <= width for line in _lines(out))

@@ -241,7 +241,7 @@ def _spread(widths: list[int], natural: list[int], room: int) -> list[int]:
         spare = room - sum(out)
         if spare <= 0:
             break
-        out[i] = min(natural[i], out[i] + spare)
+        out[i] = max(out[i], min(natural[i], out[i] + spare))
     return out
 
 
