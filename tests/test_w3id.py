@@ -57,6 +57,8 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
         ("measure/metastatic-patients-with-site", BROWSER, "releases/latest/cancer-spread-vocab.ttl"),
         ("evidence/head-and-neck--lung--cruk", BROWSER, "cancer/head-and-neck.html"),
         ("spread/breast--liver", "text/turtle", "cancer/breast.html"),
+        ("ranking/bone-sarcoma--lung", "text/html", "cancer/bone-sarcoma.html"),
+        ("ranking-at-site/lymph-nodes--breast", "text/html", "site/lymph-nodes.html"),
         ("dataset", "application/ld+json", "releases/latest/dataset.jsonld"),
         ("dataset", "text/turtle", "releases/latest/void.ttl"),
         ("releases/0.1.0/cancer-spread.sssom.tsv", "*/*", "releases/0.1.0/cancer-spread.sssom.tsv"),

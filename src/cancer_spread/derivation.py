@@ -74,17 +74,30 @@ def dataset_description(
 
 
 def derive(graph: Graph, paths: DataPaths | None = None) -> Graph:
-    """Add the derived triples: every ``queries/construct/*.rq`` CONSTRUCT is run on the graph
-    and its result added (``cs:spreadsTo`` from the spread patterns, ``rdfs:label`` from
-    ``skos:prefLabel``, labels of spread patterns), then the IRI links of the codes
-    (:func:`cancer_spread.mappings.link_rdflib`)."""
+    """Add the derived triples: every ``queries/construct/*.rq`` CONSTRUCT is run, in name order,
+    on the graph with the results of the earlier ones (``cs:spreadsTo`` from the spread patterns,
+    ``rdfs:label`` from ``skos:prefLabel``, frequency levels, rankings…), then the IRI links of
+    the codes (:func:`cancer_spread.mappings.link_rdflib`).
+
+    The CONSTRUCT queries are evaluated by Oxigraph on a copy of the graph, as the Oxigraph
+    engine evaluates them (:meth:`cancer_spread.store.Store.derive`): both engines get the same
+    derived triples from one evaluator, and the rdflib engine is spared a derivation that its
+    SPARQL evaluator takes tens of seconds over.
+    """
+    import pyoxigraph as ox
+
     from .paths import find_paths
-    from .queries import load_construct_queries
+    from .queries import load_construct_queries, to_rdflib
+    from .results import neutral
 
     paths = paths or find_paths()
+    inner = ox.Store()
+    inner.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
     for query in load_construct_queries(paths):
-        for triple in query.run(graph).graph or ():
-            graph.add(triple)
+        triples = list(inner.query(query.text))
+        inner.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+        for t in triples:
+            graph.add(tuple(to_rdflib(neutral(x)) for x in (t.subject, t.predicate, t.object)))
     from .mappings import link_rdflib
 
     link_rdflib(graph, paths)

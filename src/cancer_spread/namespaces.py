@@ -76,6 +76,8 @@ PREFIXES: dict[str, str] = dict(
             "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
             "route": BASE + "route/",
             "routeclaim": BASE + "route-claim/",
+            "ranking": BASE + "ranking/",
+            "rankingatsite": BASE + "ranking-at-site/",
             "rule": BASE + "rule/",
             "sd": "http://www.w3.org/ns/sparql-service-description#",
             "sh": "http://www.w3.org/ns/shacl#",
