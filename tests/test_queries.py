@@ -312,3 +312,15 @@ def test_list_columns_leave_out_lists_written_into_text() -> None:
     assert lists["partOf"] == ", "  # passed on through a sub-select and IF
     assert "figure" not in lists  # a list inside CONCAT is text, not a list
     assert "basis" not in load_queries()["classify-spread"].list_columns
+
+
+def test_list_columns_are_not_misled_by_strings_or_comments() -> None:
+    """Parentheses inside a string literal and projections inside a comment are not syntax."""
+    from cancer_spread.queries import _list_columns
+
+    text = (
+        'SELECT ?a (GROUP_CONCAT(?x; separator="; ") AS ?b) (CONCAT("(", ?z) AS ?c)\n'
+        '# (GROUP_CONCAT(?q; separator=",") AS ?d)\n'
+        'WHERE { ?s ?p ?x BIND(") AS ?e" AS ?z) }'
+    )
+    assert _list_columns(text, ["a", "b", "c", "d", "e"]) == {"b": "; "}

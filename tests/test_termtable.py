@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from cancer_spread.termtable import render, text_width
+from cancer_spread.termtable import MAX_LINES, render, text_width
 
 
 def _lines(text: str) -> list[str]:
@@ -36,7 +36,7 @@ def test_every_line_fits_the_width(run_cli, args: list[str], width: int) -> None
 
 
 def test_headings_are_words_with_units(run_cli) -> None:
-    out = run_cli("sites", "breast", env={"COLUMNS": "200"}).stdout
+    out = run_cli("sites", "breast", env={"COLUMNS": "320"}).stdout  # wide enough for every column
     lines = _lines(out)
     head = lines[: next(i for i, x in enumerate(lines) if set(x) <= {"-", " "})]
     words = " ".join(" ".join(x.split()) for x in head)
@@ -71,7 +71,7 @@ def test_long_cells_wrap_then_end_with_an_ellipsis() -> None:
     lines = _lines(out)
     assert max(text_width(x) for x in lines) <= 40
     rows_of_a = [x for x in lines[2:] if not x.startswith("b") and not x.startswith("(")]
-    assert len(rows_of_a) == 3  # at most three lines a cell
+    assert len(rows_of_a) == MAX_LINES  # at most MAX_LINES lines a cell
     assert rows_of_a[-1].rstrip().endswith("…")
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .errors import InputError
-from .queries import NamedQuery, coerce_text, is_entity_type, load_queries
+from .queries import NamedQuery, coerce_text, is_entity_type, load_queries, load_query
 from .resolve import DEFAULT_PREFERENCE, resolver_for
 from .results import Term
 
@@ -60,6 +60,9 @@ def _sort_key(term: Any) -> str:
 
 def named_query(name: str) -> NamedQuery:
     """The named query ``name``, or a clear error naming the closest names."""
+    found = load_query(name)
+    if found is not None:
+        return found
     queries = load_queries()
     if name not in queries:
         import difflib

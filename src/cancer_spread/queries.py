@@ -316,20 +316,22 @@ def _list_columns(text: str, columns: list[str]) -> dict[str, str]:
     answering path): a projection ``(… AS ?col)`` is a list when it is a ``GROUP_CONCAT``, or
     passes one on whole (a variable that holds one, through ``IF`` or ``COALESCE``) without
     writing it into longer text (``CONCAT``). The tests check this against rdflib's algebra."""
-    body = "\n".join(line.split("#", 1)[0] if '"' not in line else line for line in text.splitlines())
-    inner = {m.group(2): m.group(1) for m in _GROUP_CONCAT.finditer(body)}
+    body = _blanked(text, strings=False)  # comments blanked: separators are read from here
+    shape = _blanked(text, strings=True)  # strings' contents blanked too: the syntax is read here
+    inner = {m.group(2): m.group(1) for m in _GROUP_CONCAT.finditer(body) if shape[m.start()] == body[m.start()]}
     found: dict[str, str] = {}
-    for m in _AS_VARIABLE.finditer(body):
+    for m in _AS_VARIABLE.finditer(shape):
         name = m.group(1)
         if name not in columns or name in found:
             continue
-        expr = body[_opening(body, m.end()) + 1 : m.start()]
+        start = _opening(shape, m.end()) + 1
+        expr, expr_text = shape[start : m.start()], body[start : m.start()]
         seps, rest, pos = set(), [], 0
         for g in _GROUP_CONCAT_START.finditer(expr):
             if g.start() < pos:
                 continue
             close = _closing(expr, g.end() - 1)
-            sep = _SEPARATOR.findall(expr[g.start() : close])
+            sep = _SEPARATOR.findall(expr_text[g.start() : close])
             seps.add(sep[-1] if sep else " ")
             rest.append(expr[pos : g.start()])
             pos = close
@@ -341,9 +343,30 @@ def _list_columns(text: str, columns: list[str]) -> dict[str, str]:
         if len(seps) == 1:
             found[name] = seps.pop()
     for name, sep in inner.items():  # projected as they are (``SELECT ?kinds``)
-        if name in columns and name not in found and re.search(rf"SELECT[^{{]*[?$]{name}\b", body, re.I):
+        if name in columns and name not in found and re.search(rf"SELECT[^{{]*[?$]{name}\b", shape, re.I):
             found[name] = sep
     return {c: found[c] for c in columns if c in found}
+
+
+def _blanked(text: str, *, strings: bool) -> str:
+    """``text`` with its comments (and, with ``strings``, the insides of its string literals)
+    replaced by spaces or ``x``: the same length, so that positions agree, read with the one
+    SPARQL tokenizer (:data:`_TOKEN`).
+
+    >>> _blanked('SELECT ("a(b" AS ?x) # (c AS ?y)', strings=True)
+    'SELECT ("xxx" AS ?x)            '
+    """
+    out = []
+    for m in _TOKEN.finditer(text):
+        token = m.group()
+        if m.lastgroup == "comment":
+            out.append(" " * len(token))
+        elif m.lastgroup == "string" and strings:
+            q = 3 if token[:3] in ('"""', "'''") else 1
+            out.append(token[:q] + "x" * (len(token) - 2 * q) + token[-q:])
+        else:
+            out.append(token)
+    return "".join(out)
 
 
 _AGGREGATE = re.compile(r"\b(?:COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(", re.I)
@@ -511,6 +534,21 @@ def _cached(paths: DataPaths, sub: str) -> dict[str, NamedQuery]:
 def load_queries(paths: DataPaths | None = None) -> dict[str, NamedQuery]:
     """The user-facing named queries, by name."""
     return _cached(paths or find_paths(), "")
+
+
+def load_query(name: str, paths: DataPaths | None = None) -> NamedQuery | None:
+    """The user-facing named query ``name`` alone (only its file is read: a command runs one
+    query), or ``None`` when there is no such query."""
+    paths = paths or find_paths()
+    loaded = _CACHE.get((str(paths.root), ""))
+    if loaded is not None:
+        return loaded.get(name)
+    key = (str(paths.root), f"one:{name}")
+    if key not in _CACHE:
+        path = paths.queries / f"{name}.rq"
+        ok = name == name.lower() and all(c.isalnum() or c in "-_" for c in name) and path.is_file()
+        _CACHE[key] = {name: NamedQuery.from_file(path)} if ok else {}
+    return _CACHE[key].get(name)
 
 
 def load_qc_queries(paths: DataPaths | None = None) -> dict[str, NamedQuery]:

@@ -26,7 +26,6 @@ rdflib.term.URIRef('https://w3id.org/cancer-spread/cancer/colorectal')
 
 from __future__ import annotations
 
-import difflib
 import re
 import weakref
 from collections import defaultdict
@@ -180,6 +179,37 @@ class Resolver:
                 if prefix.upper() in ("ICD10", "ICD10CM") and "." in local:
                     self.index[5][_norm(local.replace(".", ""))].add(iri)
 
+    def state(self) -> dict[str, Any]:
+        """The finished index as plain JSON data (saved with a store snapshot, so that the next
+        process reads it instead of building it again: :meth:`from_state`)."""
+        return {
+            "records": {
+                iri: [sorted(r.classes), r.pref, r.alt, r.label, r.codes, r.parents] for iri, r in self.records.items()
+            },
+            "index": [{key: sorted(iris) for key, iris in tier.items()} for tier in self.index],
+            "kind_of": {iri: sorted(kinds) for iri, kinds in self.kind_of.items()},
+            "labels": self.labels,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> Resolver:
+        """The resolver whose :meth:`state` this is.
+
+        >>> r = Resolver(records=[Record("https://w3id.org/cancer-spread/site/liver",
+        ...     {"https://w3id.org/cancer-spread/vocab/AnatomicalSite"}, ["liver"], ["hepatic"])])
+        >>> Resolver.from_state(r.state()).state() == r.state()
+        True
+        """
+        self = cls.__new__(cls)
+        self.records = {
+            iri: Record(iri, set(classes), pref, alt, label, codes, parents)
+            for iri, (classes, pref, alt, label, codes, parents) in state["records"].items()
+        }
+        self.index = [defaultdict(set, {key: set(iris) for key, iris in tier.items()}) for tier in state["index"]]
+        self.kind_of = defaultdict(set, {iri: set(kinds) for iri, kinds in state["kind_of"].items()})
+        self.labels = dict(state["labels"])
+        return self
+
     def _ancestors(self, node: str) -> set[str]:
         seen: set[str] = set()
         todo = [node]
@@ -248,6 +278,8 @@ class Resolver:
             for short in short_forms(name):
                 lowered.setdefault(short, name)
         key = _norm(value)
+        import difflib
+
         close = [lowered[k] for k in difflib.get_close_matches(key, list(lowered), n=n, cutoff=0.75)]
         words = [w for w in re.split(r"[\s\-]+", key) if len(w) > 2]
         if words:

@@ -29,7 +29,7 @@ __all__ = ["cache_dir", "content_key", "load_store"]
 #: Snapshots kept in the cache folder (the most recently used first).
 KEEP = 4
 _DONE = "cancer-spread-snapshot"
-_NAMES = "names.json"
+_NAMES = "names-index.json"
 _OPENED: dict[str, Store] = {}
 
 
@@ -77,7 +77,7 @@ def load_store(root: str | os.PathLike[str] | None = None, *, extra: Sequence[st
     store = None
     if folder is not None:
         # The code that builds the store is a source too (a checkout changes without a new version).
-        key = content_key(files + sorted(Path(__file__).resolve().parent.rglob("*.py")))
+        key = _known_key(folder, files + sorted(Path(__file__).resolve().parent.rglob("*.py")))
         snap = folder / f"store-{key[:40]}"
         store = _open(snap)
         if store is None:
@@ -88,6 +88,34 @@ def load_store(root: str | os.PathLike[str] | None = None, *, extra: Sequence[st
     _OPENED.clear()
     _OPENED[signature] = store
     return store
+
+
+def _known_key(folder: Path, files: Sequence[Path]) -> str:
+    """:func:`content_key` of ``files``, remembered in the cache folder under their signature
+    (path, modification time in nanoseconds, size), as git's index does: while no file is
+    touched, the next process does not read and hash every source again."""
+    import json
+
+    stamp = hashlib.sha256(repr(file_signature(files)).encode()).hexdigest()
+    known = folder / "keys.json"
+    try:
+        keys = json.loads(known.read_text(encoding="utf-8"))
+        key = keys.get(stamp) if isinstance(keys, dict) else None
+        if isinstance(key, str) and len(key) == 64:
+            return key
+    except (OSError, ValueError):
+        keys = {}
+    key = content_key(files)
+    keys = dict(keys) if isinstance(keys, dict) else {}
+    keys[stamp] = key
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".keys-{os.getpid()}.json"
+        tmp.write_text(json.dumps(dict(list(keys.items())[-KEEP * 4 :])), encoding="utf-8")
+        os.replace(tmp, known)  # whole or not at all
+    except OSError:
+        pass  # an unwritable cache: hash again next time
+    return key
 
 
 def _open(snap: Path) -> Store | None:
@@ -107,16 +135,16 @@ def _open(snap: Path) -> Store | None:
 
 
 def _remember_names(store: Store, path: Path) -> None:
-    """Give the store its name index from the snapshot (saves a query over every label)."""
+    """Give the store its name index from the snapshot (saves a query over every label and the
+    building of the index)."""
     import json
 
-    from .resolve import _RESOLVERS, Resolver, records_from_rows
+    from .resolve import _RESOLVERS, Resolver
 
     try:
-        rows = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        _RESOLVERS[store] = Resolver.from_state(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
         return  # built from the store when first needed
-    _RESOLVERS[store] = Resolver(records=records_from_rows(tuple(row) for row in rows))
 
 
 def _save(store: Store, folder: Path, snap: Path) -> None:
@@ -147,13 +175,16 @@ def _save(store: Store, folder: Path, snap: Path) -> None:
 
 
 def _name_rows(store: Store) -> str:
-    """The rows the name index is built from (:data:`cancer_spread.resolve.RECORDS_QUERY`)."""
+    """The store's name index (:class:`cancer_spread.resolve.Resolver`) as JSON."""
     import json
 
-    from .resolve import RECORDS_QUERY
+    from .resolve import RECORDS_QUERY, Resolver, records_from_rows
 
     rows = store.select(RECORDS_QUERY).rows
-    return json.dumps([[r.value, c.value, p.value if p else None, o.value if o else None] for r, c, p, o in rows])
+    records = records_from_rows(
+        (r.value, c.value, p.value if p else None, o.value if o else None) for r, c, p, o in rows
+    )
+    return json.dumps(Resolver(records=records).state())
 
 
 def _prune(folder: Path) -> None:

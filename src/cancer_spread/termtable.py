@@ -22,6 +22,7 @@ definition:  Cancer that has spread.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import textwrap
@@ -40,7 +41,9 @@ __all__ = [
 ]
 
 #: How many lines a table cell may take before it is cut with an ellipsis.
-MAX_LINES = 3
+MAX_LINES = 6
+#: Lines a cell should fit in: spare columns are left out before a kept column needs more.
+_FIT_LINES = 3
 _GAP = "  "
 _SHORT_HEADING = 16  # a heading up to this wide stays on one line while the text columns can give
 _LONG_TEXT = 20  # a column whose longest cell is over twice this holds text, not names
@@ -77,8 +80,18 @@ COLUMN_HEADINGS: dict[str, str] = {
 
 
 #: Columns a table may leave out, first to last, when it cannot fit the width otherwise (what they
-#: say is elsewhere in the row or in `evidence`).
-SPARE = ("nEvidence", "kinds", "partOf", "bestFigure", "sources", "nSources")
+#: say is elsewhere in the row, in `evidence`, or in the CSV the note points to).
+SPARE = (
+    "nEvidence",
+    "kinds",
+    "partOf",
+    "bestFigure",
+    "bestPatientShare",
+    "sources",
+    "nSources",
+    "bestShareOfSite",
+    "sites",
+)
 
 #: What each column means, for --help (one place, beside the headings).
 COLUMN_MEANINGS: dict[str, str] = {
@@ -153,6 +166,8 @@ def terminal_width() -> int:
 def text_width(text: str) -> int:
     """Columns ``text`` takes in a terminal (wide East Asian characters take two, combining
     marks none)."""
+    if text.isascii():  # the common case: one column a character
+        return len(text)
     n = 0
     for ch in text:
         if unicodedata.combining(ch):
@@ -261,9 +276,15 @@ def _narrow(natural: list[int], floor: list[int], room: int) -> list[int]:
 def _count_lines(heads: list[str], rows: Sequence[Sequence[str]], widths: list[int]) -> int:
     """The lines the table takes, a cell cut short counting as many lines as its whole text needs
     (so the widths that cut least win)."""
-    head = max(len(_wrap(h, w, None)) for h, w in zip(heads, widths, strict=True))
-    body = sum(max(len(_wrap(c, w, None)) for c, w in zip(r, widths, strict=True)) for r in rows)
+    head = max(_n_lines(h, w) for h, w in zip(heads, widths, strict=True))
+    body = sum(max(_n_lines(c, w) for c, w in zip(r, widths, strict=True)) for r in rows)
     return head + body
+
+
+@functools.lru_cache(maxsize=4096)
+def _n_lines(text: str, width: int) -> int:
+    """The lines ``text`` wraps to at ``width`` (the layout tries many widths for one cell)."""
+    return len(_wrap(text, width, None)) if text_width(text) > width else 1
 
 
 def _table(heads: list[str], rows: Sequence[Sequence[str]], widths: list[int]) -> list[str]:
@@ -326,7 +347,7 @@ def render(
             # leave a spare column out.
             squeezed = widths is not None and any(
                 (w < 12 and max([0] + [text_width(r[k]) for r in shown]) > 2 * w)
-                or (columns[keep[k]] not in SPARE and any(len(_wrap(r[k], w, None)) > MAX_LINES for r in shown))
+                or (columns[keep[k]] not in SPARE and any(_n_lines(r[k], w) > _FIT_LINES for r in shown))
                 for k, w in enumerate(widths)
             )
             if (widths is not None and not squeezed) or not spare or len(keep) <= 2:
