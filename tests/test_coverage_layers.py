@@ -368,6 +368,9 @@ COVERAGE_4_SOURCES = (
     "wu-2017-breast-subtypes",
     "tamura-2015",
     "qiu-2015",
+    "trikalinos-2020",
+    "liu-h-2022-sts",
+    "rcsann-2016-ftc",
 )
 
 
@@ -398,6 +401,10 @@ COVERAGE_4_SOURCES = (
         ("nsclc", "adrenal gland", "Tamura 2015", "16.7", MET, AT_DX, 729),
         ("colon", "lung", "Qiu 2015", "3.7", ALL, AT_DX, None),
         ("rectum", "lung", "Qiu 2015", "5.6", ALL, AT_DX, None),
+        ("neuroendocrine", "liver", "Trikalinos 2020", "77.0", MET, AT_DX, 2005),
+        ("neuroendocrine", "brain", "Trikalinos 2020", "6.0", MET, AT_DX, 2005),
+        ("soft tissue sarcoma", "lymph nodes", "Liu 2022 (soft tissue sarcoma)", "6.02", ALL, AT_DX, 35987),
+        ("follicular-thyroid", "bone", "Ann R Coll Surg Engl 2016 (follicular thyroid)", "75.0", MET, AT_DX, 12),
     ],
 )
 def test_coverage_4_cells(graph, cancer, site, source, value, measure, timing, denominator) -> None:
@@ -467,7 +474,7 @@ def test_coverage_4_items_are_comparable_figures(graph) -> None:
             graph,
         )
     )
-    assert len({i["e"] for i in items}) >= 60
+    assert len({i["e"] for i in items}) >= 66
     timings: dict[str, set[str]] = {}
     for item in items:
         missing = [k for k in ("measure", "value", "unit", "population", "timing", "locator") if item[k] is None]
