@@ -124,3 +124,47 @@ def test_borst_1993_finds_bone_ahead_of_lung_in_ductal_breast_cancer(graph) -> N
     rows = answer(graph, "invasive ductal carcinoma")
     assert rows["bone"]["frequency"] == "very common"
     assert "Borst 1993" in rows["bone"]["sources"]
+
+
+# ------------------------------------------------------------------ cancer of unknown primary
+#
+# DGHO 2005 (German guideline on cancer of unknown primary) gives, as ranges, the share of patients
+# with each organ involved: lymph nodes 40-45%, liver 30-40%, skeleton 25-35%, lungs 20-30%, pleura
+# 5-15%, peritoneum 5-10%, central nervous system 5-10%, adrenal glands about 6%, skin about 4%.
+# The lower end of each range is entered.
+
+DGHO_CUP = {
+    "lymph-nodes": Decimal("40.0"),
+    "liver": Decimal("30.0"),
+    "bone": Decimal("25.0"),
+    "lung": Decimal("20.0"),
+    "pleura": Decimal("5.0"),
+    "peritoneum": Decimal("5.0"),
+    "central-nervous-system": Decimal("5.0"),
+    "adrenal-gland": Decimal("6.0"),
+    "skin": Decimal("4.0"),
+}
+
+
+def test_dgho_2005_gives_the_sites_of_cancer_of_unknown_primary_their_figures(graph) -> None:
+    for site, value in DGHO_CUP.items():
+        [row] = figures(graph, "cancer of unknown primary", site, "DGHO 2005")
+        assert row["value"] == value, site
+        # Every patient with cancer of unknown primary has spread: the share is of patients with spread.
+        assert row["measure"] == METASTATIC_PATIENTS, site
+        assert row["timing"] == "timing not stated", site
+        # The guideline summarises the literature without a series size: no denominator is entered.
+        assert row["denominator"] is None, site
+
+
+def test_cancer_of_unknown_primary_answer_follows_the_guideline_order(graph) -> None:
+    rows = answer(graph, "cancer of unknown primary")
+    # Before, the four main sites were only 'reported' (a listing without figures).
+    order = [rows[site]["rank"] for site in ("lymph nodes", "liver", "bone", "lung")]
+    assert order == sorted(order) == [0, 1, 2, 3]
+    assert rows["lymph nodes"]["frequency"] == rows["liver"]["frequency"] == "very common"
+    assert rows["bone"]["frequency"] == rows["lung"]["frequency"] == "common"
+    for site in ("pleura", "peritoneum", "central nervous system", "adrenal gland", "skin"):
+        assert rows[site]["frequency"] == "uncommon", site
+        assert rows[site]["rank"] > rows["lung"]["rank"], site
+    assert all(r["frequency"] != "reported" for r in rows.values())
