@@ -35,7 +35,7 @@ def test_second_process_opens_the_snapshot(run_cli, tree, tmp_path) -> None:
     first = run_cli("sites", "alpha", "--format", "tsv", env=env)
     assert first.returncode == 0, first.stderr
     [snap] = _snaps(cache)
-    assert (snap / "names.json").is_file() and (snap / "cancer-spread-snapshot").is_file()
+    assert (snap / "names-index.json").is_file() and (snap / "cancer-spread-snapshot").is_file()
     second = run_cli("sites", "alpha", "--format", "tsv", env=env)
     assert second.stdout == first.stdout and _snaps(cache) == [snap]
     off = run_cli("sites", "alpha", "--format", "tsv", env={**env, "CANCER_SPREAD_CACHE": "off"})

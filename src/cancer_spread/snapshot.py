@@ -77,7 +77,7 @@ def load_store(root: str | os.PathLike[str] | None = None, *, extra: Sequence[st
     store = None
     if folder is not None:
         # The code that builds the store is a source too (a checkout changes without a new version).
-        key = _known_key(folder, files + sorted(Path(__file__).resolve().parent.rglob("*.py")))
+        key = _known_key(folder, files + _code_files())
         snap = folder / f"store-{key[:40]}"
         store = _open(snap)
         if store is None:
@@ -90,13 +90,26 @@ def load_store(root: str | os.PathLike[str] | None = None, *, extra: Sequence[st
     return store
 
 
+def _code_files() -> list[str]:
+    """The package's Python files (the code that builds a store is one of its sources)."""
+    here = os.path.dirname(os.path.realpath(__file__))
+    out = []
+    for folder, dirs, names in os.walk(here):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        out += [os.path.join(folder, n) for n in sorted(names) if n.endswith(".py")]
+    return out
+
+
 def _known_key(folder: Path, files: Sequence[Path]) -> str:
     """:func:`content_key` of ``files``, remembered in the cache folder under their signature
     (path, modification time in nanoseconds, size), as git's index does: while no file is
     touched, the next process does not read and hash every source again."""
     import json
 
-    stamp = hashlib.sha256(repr(file_signature(files)).encode()).hexdigest()
+    stat = os.stat
+    stamp = hashlib.sha256(
+        repr([(str(f), (s := stat(f)).st_mtime_ns, s.st_size, s.st_ino) for f in files]).encode()
+    ).hexdigest()
     known = folder / "keys.json"
     try:
         keys = json.loads(known.read_text(encoding="utf-8"))
