@@ -285,58 +285,18 @@ _BAD_DFE = (
     "made with IF() (the level of a link, IF() over an aggregate) is joined with another grouped "
     "sub-select or a triple pattern"
 )
-_OTHER_ORGAN = (
-    "Virtuoso 7.2 lets the 'any other organ' branch through: an extra distant/M1 row (its FILTER "
-    "NOT EXISTS over skos:broader* paths answers right alone, but is not applied inside this query)"
-)
-_OVERRIDDEN = (
-    "Virtuoso 7.2 keeps a staging rule that a more specific rule overrides: an extra row (the "
-    "FILTER NOT EXISTS with skos:broader* paths between two variables is not applied)"
-)
-_ORDER = (
-    "Virtuoso 7.2 does not order by an expression over aggregates of a grouped sub-select "
-    "(ORDER BY DESC(SUM(?weight)) ... LCASE(STR(?cancerLabel))): rows of equal score in another order"
-)
-_CRASH = (
-    "the Virtuoso 7.2 server process dies on this query (several values for ?site in the VALUES "
-    "blocks of nested grouped sub-selects); every later request is refused"
-)
 VIRTUOSO_OPEN = {
-    "classify-spread:cancer=breast,site=supraclavicular lymph nodes": _OVERRIDDEN,
-    "classify-spread:cancer=breast,site=breast": _OTHER_ORGAN,
-    "classify-spread:cancer=breast,site=inguinal lymph nodes": _OTHER_ORGAN,
-    "classify-spread:cancer=colorectal,site=armpit lymph nodes": _OTHER_ORGAN,
-    "classify-spread:cancer=colorectal,site=supraclavicular lymph nodes": _OTHER_ORGAN,
-    "classify-spread:cancer=prostate,site=armpit lymph nodes": _OTHER_ORGAN,
-    "classify-spread:cancer=prostate,site=supraclavicular lymph nodes": _OTHER_ORGAN,
-    "likely-primaries:site=['liver']": _ORDER,
-    "metastatic-sites:cancer=breast,source=NCI": _BAD_DFE,
-    "metastatic-sites:cancer=breast": _BAD_DFE,
-    "metastatic-sites:cancer=bowel cancer,source=Cancer Research UK": _BAD_DFE,
-    "metastatic-sites:cancer=melanoma": _BAD_DFE,
     "primaries-for-site:site=liver,source=Macmillan": _BAD_DFE,
     "primaries-for-site:site=liver": _BAD_DFE,
     "primaries-for-site:site=lymph nodes": _BAD_DFE,
     # the same queries through the CLI
-    "sites breast": _BAD_DFE,
-    "sites bowel cancer": _BAD_DFE,
     "primaries liver": _BAD_DFE,
     "primaries bone": _BAD_DFE,
-    "classify breast": _OVERRIDDEN,
 }
 # Differences seen in some runs only: an expected failure when they differ, a pass when not.
-VIRTUOSO_UNSTABLE = {
-    "classify-spread:cancer=breast,site=armpit lymph nodes": (
-        "Virtuoso 7.2 sometimes leaves a source out of the rule's GROUP_CONCAT source list "
-        "('AJCC' for 'AJCC; CRUK'), seen in a run of the whole module, not in a run of these "
-        "comparisons alone"
-    ),
-}
+VIRTUOSO_UNSTABLE: dict[str, str] = {}
 # Run at the very end, since the server does not survive them.
-VIRTUOSO_CRASHES = {
-    "likely-primaries:site=['liver', 'bone', 'lung']": _CRASH,
-    "likely-primaries liver": _CRASH + " (the server died on the named query just before)",
-}
+VIRTUOSO_CRASHES: dict[str, str] = {}
 
 
 def _agrees_or_open(pushed: stores.RealStore, key: str, check: typing.Callable[[], None]) -> None:
