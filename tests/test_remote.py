@@ -276,23 +276,11 @@ def test_credentials_from_the_environment_only(pushed, run_cli, graph) -> None:
 # ------------------------------------------------------------------ answers compared (run last)
 
 
-# Left open (issue #15): the cases below, and only these, Virtuoso 7.2 still answers differently
-# from the embedded engines; each is an expected failure with its reason, and passes the test
-# once it agrees no more than any other case does: it fails, asking to be taken off the list.
-# Any other difference on Virtuoso fails. The Oxigraph server must answer every case.
-_BAD_DFE = (
-    "Virtuoso 7.2 cannot compile the ranking query (SQ156 'Bad dfe in sqlo_place_exp'): a value "
-    "made with IF() (the level of a link, IF() over an aggregate) is joined with another grouped "
-    "sub-select or a triple pattern"
-)
-VIRTUOSO_OPEN = {
-    "primaries-for-site:site=liver,source=Macmillan": _BAD_DFE,
-    "primaries-for-site:site=liver": _BAD_DFE,
-    "primaries-for-site:site=lymph nodes": _BAD_DFE,
-    # the same queries through the CLI
-    "primaries liver": _BAD_DFE,
-    "primaries bone": _BAD_DFE,
-}
+# Cases Virtuoso 7.2 answers differently from the embedded engines, each an expected failure
+# with its reason (none today: every named query and command agrees). A listed case that agrees
+# fails, asking to be taken off the list; any unlisted difference fails. The Oxigraph server must
+# answer every case.
+VIRTUOSO_OPEN: dict[str, str] = {}
 # Differences seen in some runs only: an expected failure when they differ, a pass when not.
 VIRTUOSO_UNSTABLE: dict[str, str] = {}
 # Run at the very end, since the server does not survive them.
