@@ -483,6 +483,14 @@ def test_a_group_holding_regional_nodes_depends_too(graph) -> None:
     assert row["classification"] == "depends on which nodes" and "mesenteric lymph nodes" in row["basis"]
 
 
+@pytest.mark.parametrize("cancer", ["hodgkin lymphoma", "non-hodgkin lymphoma"])
+def test_lymph_nodes_are_local_for_a_lymphoma_and_say_it_once(graph, cancer: str) -> None:
+    # A lymphoma starts in lymph nodes: one answer (local), not also "not recorded".
+    for site in ("lymph nodes", "axillary lymph nodes"):
+        [row] = classify(graph, cancer, site)
+        assert row["classification"] == "local", (cancer, site)
+
+
 def test_lymph_nodes_without_node_rules_are_not_recorded(graph) -> None:
     # lymphomas start in lymph nodes, where the answer is also "local", so they are left out here
     without = sparql(
