@@ -281,9 +281,9 @@ def test_subtypes_get_the_cells_their_layers_report(graph, cancer, site, source,
 # ------------------------------------------------------------------ every layer
 
 
-def layer_items(graph) -> list[dict]:
-    """Every figure (item with a value) from the layer studies."""
-    values = " ".join(f"source:{s}" for s in LAYER_SOURCES)
+def layer_items(graph, sources=None) -> list[dict]:
+    """Every figure (item with a value) from the layer studies (or from ``sources``)."""
+    values = " ".join(f"source:{s}" for s in (LAYER_SOURCES if sources is None else sources))
     return list(
         sparql(
             PREFIXES
@@ -457,23 +457,7 @@ def test_knapp_shares_of_bone_metastases_add_up(graph) -> None:
 
 
 def test_coverage_4_items_are_comparable_figures(graph) -> None:
-    values = " ".join(f"source:{s}" for s in COVERAGE_4_SOURCES)
-    items = list(
-        sparql(
-            PREFIXES
-            + f"""
-            SELECT ?e ?src ?site ?measure ?value ?unit ?population ?timing ?locator ?den ?count WHERE {{
-              VALUES ?src {{ {values} }}
-              ?p cs:site ?site ; cs:evidence ?e .
-              ?e dcterms:source ?src ; cs:value ?value .
-              OPTIONAL {{ ?e cs:measure ?measure }}
-              OPTIONAL {{ ?e cs:unit ?unit }} OPTIONAL {{ ?e cs:population ?population }}
-              OPTIONAL {{ ?e cs:timing ?timing }} OPTIONAL {{ ?e cs:locator ?locator }}
-              OPTIONAL {{ ?e cs:denominator ?den }} OPTIONAL {{ ?e cs:count ?count }}
-            }}""",
-            graph,
-        )
-    )
+    items = layer_items(graph, COVERAGE_4_SOURCES)
     assert len({i["e"] for i in items}) >= 66
     timings: dict[str, set[str]] = {}
     for item in items:
