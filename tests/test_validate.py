@@ -57,6 +57,24 @@ def test_shape_fires_on_its_known_bad_fixture(name: str) -> None:
     assert any(f.check == f"shacl cs:{name}" for f in findings), [f.format() for f in findings]
 
 
+def test_a_source_address_outside_ascii_is_refused(tmp_path: Path) -> None:
+    # xsd:anyURI in printable ASCII: a raw "ø" made the OWL reasoner reject the whole graph.
+    bad = tmp_path / "url.ttl"
+    bad.write_text(
+        "@prefix cs: <https://w3id.org/cancer-spread/vocab/> .\n"
+        "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        '<https://w3id.org/cancer-spread/source/s> a cs:Source ; cs:shortName "S" ;\n'
+        '  dcterms:title "T" ; dcterms:publisher "P" ;\n'
+        '  cs:url "https://example.org/pakkeforløp"^^xsd:anyURI .\n',
+        encoding="utf-8",
+    )
+    findings = [f.format() for f in run_shacl(load_with_ontology(bad), SHAPES)]
+    assert any("printable ASCII" in f for f in findings), findings
+    bad.write_text(bad.read_text(encoding="utf-8").replace("ø", "%C3%B8"), encoding="utf-8")
+    assert not any("printable ASCII" in f.format() for f in run_shacl(load_with_ontology(bad), SHAPES))
+
+
 def test_findings_read_well(graph) -> None:
     fixture = FIXTURES / "qc" / "site-without-uberon.ttl"
     [finding] = run_qc(load_with_ontology(fixture), names=["site-without-uberon"])
