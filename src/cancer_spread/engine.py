@@ -280,8 +280,8 @@ class RemoteEngine:
     def query(self, text: str, *, bindings: Mapping[str, Any] | None = None, timeout: float | None = None) -> Results:
         from .queries import values_text
 
-        # The form stores evaluate as the embedded engines do (see values_text: into_subselects).
-        result = self._send(values_text(text, bindings, into_subselects=False) if bindings else text, timeout)
+        # The form stores evaluate as the embedded engines do (see values_text: for_store).
+        result = self._send(values_text(text, bindings, for_store=True) if bindings else text, timeout)
         if not isinstance(result, Results):
             raise QueryError(
                 f"{self.endpoint}: expected rows, got {'a boolean' if isinstance(result, bool) else 'a graph'}"

@@ -247,11 +247,11 @@ class NamedQuery:
         return cache[key]
 
     def bound_text(
-        self, bindings: Mapping[str, URIRef | Literal | list[URIRef | Literal]], *, into_subselects: bool = True
+        self, bindings: Mapping[str, URIRef | Literal | list[URIRef | Literal]], *, for_store: bool = False
     ) -> str:
         """The query text with ``bindings`` written in as VALUES blocks (see :func:`values_text`),
         for a SPARQL engine that has no ``initBindings``."""
-        return values_text(self.text, bindings, into_subselects=into_subselects)
+        return values_text(self.text, bindings, for_store=for_store)
 
     def run(
         self,
@@ -387,7 +387,7 @@ _TOKEN = re.compile(
 
 
 def values_text(
-    text: str, bindings: Mapping[str, URIRef | Literal | list[URIRef | Literal]], *, into_subselects: bool = True
+    text: str, bindings: Mapping[str, URIRef | Literal | list[URIRef | Literal]], *, for_store: bool = False
 ) -> str:
     """``text`` with each bound variable restricted by a VALUES block at the start of every group
     of its WHERE clause (``{ … }`` of the WHERE itself, of UNION branches, sub-selects, MINUS,
@@ -399,10 +399,16 @@ def values_text(
     :func:`cancer_spread.sparqlterm.sparql_term` (the one function that writes terms into query
     text; it refuses what it cannot write safely). Variables without a value stay unbound.
 
-    With ``into_subselects=False`` a sub-select that names its outputs (not ``SELECT *``) and
-    computes no aggregate gets no VALUES block: its other variables are its own in standard
-    SPARQL, and the block outside restricts it through the join. Remote stores get this form
-    (Virtuoso 7.2 answers wrong rows for a VALUES block inside such a sub-select).
+    With ``for_store=True`` (the form sent to remote stores) two kinds of group get no VALUES
+    block, since standard SPARQL does not need one there and Virtuoso 7.2 answers wrong rows with
+    one:
+
+    - a sub-select that names its outputs (not ``SELECT *``) and computes no aggregate: its other
+      variables are its own, and the block outside restricts it through the join;
+    - any group inside a FILTER EXISTS or NOT EXISTS, at any depth: EXISTS sees the bindings of
+      the group holding the filter, which starts with the block. (Virtuoso answers a NOT EXISTS
+      whose group repeats the block as if nothing matched: an extra "not recorded" row in
+      classify-spread.)
 
     A bound variable that the SELECT clause also names as an output (``(?label AS ?site)``, which
     standard SPARQL refuses for a variable in scope) is renamed inside the WHERE clause, as rdflib
@@ -413,13 +419,16 @@ def values_text(
     SELECT ?s WHERE { VALUES ?s { <urn:x> } ?s ?p ?o OPTIONAL { ?o ?q ?s } }
     >>> print(values_text("SELECT (?l AS ?s) WHERE { ?s ?p ?l }", {"s": URIRef("urn:x")}))
     SELECT (?l AS ?s) WHERE { VALUES ?_s_param { <urn:x> } ?_s_param ?p ?l }
+    >>> print(values_text("SELECT * WHERE { ?s ?p ?o FILTER NOT EXISTS { { ?s ?q ?o } UNION { ?o ?q ?s } } }",
+    ...                   {"s": URIRef("urn:x")}, for_store=True))
+    SELECT * WHERE { VALUES ?s { <urn:x> } ?s ?p ?o FILTER NOT EXISTS { { ?s ?q ?o } UNION { ?o ?q ?s } } }
     """
     if not bindings:
         return text
     from .results import neutral
     from .sparqlterm import sparql_term
 
-    renamed, edits = _values_plan(text, frozenset(bindings), into_subselects)
+    renamed, edits = _values_plan(text, frozenset(bindings), for_store)
     names = sorted(bindings)
     if len(names) == 1:
         terms = " ".join(sparql_term(neutral(t)) for t in _as_list(bindings[names[0]]))
@@ -445,7 +454,7 @@ def _as_list(terms: Any) -> list[Any]:
 
 @lru_cache(maxsize=512)
 def _values_plan(
-    text: str, bound: frozenset[str], into_subselects: bool = True
+    text: str, bound: frozenset[str], for_store: bool = False
 ) -> tuple[dict[str, str], tuple[tuple[int, int, str | None], ...]]:
     """Where :func:`values_text` writes into ``text`` for the ``bound`` variables: the renamed
     variables, and the edits as (start, end, replacement), ``None`` marking a VALUES insertion.
@@ -467,7 +476,7 @@ def _values_plan(
     depth = 0  # group depth once started
     data = 0  # brace depth inside a VALUES data block
     values_pending = False
-    skip_below: int | None = None  # inside a sub-select that gets no VALUES (into_subselects=False)
+    skip_below: int | None = None  # inside a sub-select or EXISTS group that gets no VALUES (for_store)
     previous = ""  # the keyword before the current token
     for kind, token, start, end in tokens:
         if data:
@@ -496,14 +505,16 @@ def _values_plan(
                 # see the outer binding anyway, and a VALUES block there makes Oxigraph 50x slower.
                 after_optional = before == "OPTIONAL"
                 subselect = re.match(r"SELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?(\*)?", text[end:].lstrip(), re.I)
-                if subselect and not subselect.group(1) and not into_subselects and skip_below is None:
+                if for_store and before == "EXISTS" and skip_below is None:
+                    skip_below = depth
+                if subselect and not subselect.group(1) and for_store and skip_below is None:
                     head = text[end : text.find("{", end + 1) if text.find("{", end + 1) > 0 else len(text)]
                     if not _AGGREGATE.search(head):  # an aggregate needs the block inside
                         skip_below = depth
                 # Nor, for stores, a group that opens with a SELECT * sub-select: that one gets
                 # the block and hands the bound variables out (Virtuoso 7.2 fails to compile the
                 # same block on both sides).
-                star_inside = not into_subselects and re.match(_STAR_SUBSELECT, text[end:])
+                star_inside = for_store and re.match(_STAR_SUBSELECT, text[end:])
                 if not after_optional and not subselect and skip_below is None and not star_inside:
                     edits.append((end, end, None))
         elif kind == "close" and started:

@@ -290,31 +290,6 @@ def _json(body: bytes, endpoint: str) -> dict[str, Any]:
         raise QueryError(f"{endpoint}: the store did not answer SPARQL results JSON") from None
 
 
-def _no_values_in_exists(body: str, bindings: dict[str, Any]) -> str:
-    """``body`` without the VALUES blocks written at the start of FILTER EXISTS / NOT EXISTS groups.
-
-    Virtuoso 7.2 answers a FILTER NOT EXISTS whose group repeats the bound variables' VALUES block
-    as if nothing matched (an extra "not recorded" row in classify-spread). In standard SPARQL the
-    block is not needed there: the group holding the FILTER starts with it, and EXISTS sees that
-    group's bindings.
-
-    >>> from rdflib import URIRef
-    >>> from cancer_spread.queries import values_text
-    >>> b = {"s": URIRef("urn:s")}
-    >>> _no_values_in_exists(values_text("SELECT * WHERE { ?s ?p ?o FILTER NOT EXISTS { ?s ?q ?o } }", b), b)
-    'SELECT * WHERE { VALUES ?s { <urn:s> } ?s ?p ?o FILTER NOT EXISTS { ?s ?q ?o } }'
-    """
-    import re
-
-    from .queries import values_text
-
-    if not bindings:
-        return body
-    probe = values_text("SELECT * WHERE {}", bindings, into_subselects=False)
-    block = probe[probe.index("{") + 1 : probe.rindex("}")].strip()
-    return re.sub(r"(\bEXISTS\s*\{) " + re.escape(block), r"\1", body, flags=re.I)
-
-
 def run_query(
     name: str,
     endpoint: str,
@@ -344,7 +319,7 @@ def run_query(
 
     # The project's prefixes the query file does not declare (the embedded engines predeclare
     # them all; Virtuoso refuses a prefix declared twice).
-    body = _no_values_in_exists(query.bound_text(bindings, into_subselects=False), bindings)
+    body = query.bound_text(bindings, for_store=True)
     declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w-]*):", body, re.I)}
     text = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p.lower() not in declared) + body
     _, body = _send_query(
