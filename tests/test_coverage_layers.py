@@ -505,8 +505,8 @@ COMMONEST_GAPS = {
     "cervix": "lymph node sites (general, mediastinal) have no figure yet",
     "non-hodgkin-lymphoma": "extranodal sites other than marrow and brain have no figure yet",
     "ovary": "bowel and bladder have no figure yet",
-    "head-and-neck": "curated on another branch",
-    "primary-brain-tumour": "curated on another branch",
+    "head-and-neck": "brain and the neck (cervical) lymph nodes have no figure yet",
+    "primary-brain-tumour": "spread outside the nervous system (bone, lung, lymph nodes) has no figure yet",
 }
 
 
