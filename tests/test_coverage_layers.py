@@ -506,7 +506,7 @@ COMMONEST_GAPS = {
     "non-hodgkin-lymphoma": "extranodal sites other than marrow and brain have no figure yet",
     "ovary": "bowel and bladder have no figure yet",
     "head-and-neck": "brain and the neck (cervical) lymph nodes have no figure yet",
-    "primary-brain-tumour": "spread outside the nervous system (bone, lung, lymph nodes) has no figure yet",
+    "primary-brain-tumour": "bone marrow and lung (spread outside the nervous system) have no figure yet",
 }
 
 
