@@ -131,7 +131,7 @@ def test_borst_1993_finds_bone_ahead_of_lung_in_ductal_breast_cancer(graph) -> N
 # DGHO 2005 (German guideline on cancer of unknown primary) gives, as ranges, the share of patients
 # with each organ involved: lymph nodes 40-45%, liver 30-40%, skeleton 25-35%, lungs 20-30%, pleura
 # 5-15%, peritoneum 5-10%, central nervous system 5-10%, adrenal glands about 6%, skin about 4%.
-# The lower end of each range is entered.
+# Both ends of each range are entered (cs:value and cs:upperValue); the lower end sets the level.
 
 DGHO_CUP = {
     "lymph-nodes": Decimal("40.0"),
@@ -155,6 +155,21 @@ def test_dgho_2005_gives_the_sites_of_cancer_of_unknown_primary_their_figures(gr
         assert row["timing"] == "timing not stated", site
         # The guideline summarises the literature without a series size: no denominator is entered.
         assert row["denominator"] is None, site
+
+
+DGHO_CUP_TOP = {"lymph nodes": "45", "liver": "40", "bone": "35", "lung": "30", "pleura": "15"}
+
+
+def test_a_figure_given_as_a_range_is_shown_as_one(graph) -> None:
+    # The guideline's ranges are shown whole ("25–35%"), not as their lower ends alone; the level
+    # and the comparable figure come from the lower end.
+    rows = answer(graph, "cancer of unknown primary")
+    for label, top in DGHO_CUP_TOP.items():
+        low = format(DGHO_CUP[label.replace(" ", "-")].normalize(), "f")
+        assert rows[label]["figure"].startswith(f"{low}–{top}% of patients with distant spread"), label
+        assert rows[label]["bestFigure"] == DGHO_CUP[label.replace(" ", "-")], label
+    # A figure given as one number stays one number.
+    assert rows["adrenal gland"]["figure"].startswith("6% of patients with distant spread")
 
 
 def test_cancer_of_unknown_primary_answer_follows_the_guideline_order(graph) -> None:

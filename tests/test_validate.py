@@ -57,6 +57,25 @@ def test_shape_fires_on_its_known_bad_fixture(name: str) -> None:
     assert any(f.check == f"shacl cs:{name}" for f in findings), [f.format() for f in findings]
 
 
+def test_a_range_must_run_upwards(tmp_path: Path) -> None:
+    # cs:value is the bottom of a range and cs:upperValue its top (sh:lessThan).
+    text = (
+        "@prefix cs: <https://w3id.org/cancer-spread/vocab/> .\n"
+        "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+        '<https://w3id.org/cancer-spread/source/s> a cs:Source ; cs:shortName "S" ;\n'
+        '  dcterms:title "T" ; dcterms:publisher "P" .\n'
+        "<https://w3id.org/cancer-spread/evidence/e> a cs:Evidence ;\n"
+        "  dcterms:source <https://w3id.org/cancer-spread/source/s> ;\n"
+        '  cs:unit "percent" ; cs:value 35.0 ; cs:upperValue 25.0 .\n'
+    )
+    bad = tmp_path / "range.ttl"
+    bad.write_text(text, encoding="utf-8")
+    findings = [f.format() for f in run_shacl(load_with_ontology(bad), SHAPES)]
+    assert any("must be below cs:upperValue" in f for f in findings), findings
+    bad.write_text(text.replace("cs:upperValue 25.0", "cs:upperValue 45.0"), encoding="utf-8")
+    assert not any("upperValue" in f.format() for f in run_shacl(load_with_ontology(bad), SHAPES))
+
+
 def test_a_source_address_outside_ascii_is_refused(tmp_path: Path) -> None:
     # xsd:anyURI in printable ASCII: a raw "ø" made the OWL reasoner reject the whole graph.
     bad = tmp_path / "url.ttl"
