@@ -216,12 +216,25 @@ def test_the_figure_used_is_in_plain_words(graph) -> None:
 
 
 def test_parent_without_figures_shows_its_subtypes_evidence_and_names_the_subtype(graph) -> None:
-    # Head and neck cancer has no figure of its own; its subtypes (salivary gland, nasopharyngeal)
-    # have. A cancer with figures of its own is answered from its own links.
-    rows = sites(graph, "head and neck cancer")
-    lung = next(r for r in rows if r["siteLabel"] == "lung")
-    assert lung["figure"].startswith("from salivary gland cancer: ") and "%" in lung["figure"]
+    # Primary brain tumours have no figure of their own; a subtype (medulloblastoma) has. A cancer
+    # with figures of its own is answered from its own links.
+    rows = sites(graph, "primary brain tumour")
+    meninges = next(r for r in rows if r["siteLabel"] == "leptomeninges")
+    assert meninges["figure"].startswith("from medulloblastoma: ") and "%" in meninges["figure"]
     assert all(not r["figure"].startswith("from ") for r in sites(graph, "thyroid cancer"))
+
+
+def test_head_and_neck_cancer_is_answered_from_its_own_figures(graph) -> None:
+    # Answered from its subtypes, head and neck cancer put salivary gland cancer's lung, bone and
+    # liver figures first and its neck nodes last, as "reported". With figures of its own, the
+    # neck nodes are very common, the lungs lead distant spread and the brain is uncommon.
+    rows = sites(graph, "head and neck cancer")
+    assert all(not r["figure"].startswith("from ") for r in rows)
+    by_site = {r["siteLabel"]: r for r in rows}
+    assert by_site["cervical lymph nodes"]["frequency"] == by_site["lung"]["frequency"] == "very common"
+    assert by_site["brain"]["frequency"] == "uncommon"
+    assert labels(rows).index("brain") > max(labels(rows).index(s) for s in ("lung", "cervical lymph nodes"))
+    assert "hypopharynx" in by_site["cervical lymph nodes"]["figure"]
 
 
 def test_a_site_and_its_part_are_related_rows(graph) -> None:
