@@ -183,3 +183,26 @@ def test_cancer_of_unknown_primary_answer_follows_the_guideline_order(graph) -> 
         assert rows[site]["frequency"] == "uncommon", site
         assert rows[site]["rank"] > rows["lung"]["rank"], site
     assert all(r["frequency"] != "reported" for r in rows.values())
+
+
+# ------------------------------------------------------------------ first distant spread
+#
+# Mathew 2017 (761 women with metastatic breast cancer) gives the sites at first distant spread
+# (ductal: bone 37.7%, lung 24.2%, liver 11.4%) and over the whole course (ductal: lung 51.9%,
+# liver 49.0%; no bone figure). Merkel cell carcinoma (215 patients) gives sites at first distant
+# metastasis only. Figures at first spread are not figures over the whole course.
+
+
+def test_sites_at_first_distant_spread_carry_their_own_timing(graph) -> None:
+    first = "at first distant spread"
+    bone = figures(graph, "ductal breast cancer", "bone", "Mathew 2017")
+    assert [(r["value"], r["timing"]) for r in bone] == [(Decimal("37.7"), first)]
+    lung = {r["value"]: r["timing"] for r in figures(graph, "ductal breast cancer", "lung", "Mathew 2017")}
+    assert lung == {Decimal("24.2"): first, Decimal("51.9"): "over the course of the disease"}
+    rows = answer(graph, "ductal breast cancer")
+    # Only figures of one timing are compared: bone's first-spread figure gives it no rank among
+    # the whole-course figures, and its figure in words says when it was counted.
+    assert rows["bone"]["bestFigure"] is None
+    assert f"37.7% of patients with distant spread, {first} (Mathew 2017)" in rows["bone"]["figure"]
+    merkel = answer(graph, "Merkel cell carcinoma")
+    assert all(first in r["figure"] for r in merkel.values() if r["figure"].startswith(tuple("0123456789")))
