@@ -8,9 +8,11 @@ True
 
 from __future__ import annotations
 
-from typing import Any
-
 from .version import __version__
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: `import cancer_spread` stays cheap for the CLI
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "__version__",

@@ -1,5 +1,5 @@
-"""``python -m cancer_spread`` runs the CLI."""
+"""``python -m cancer_spread`` runs the CLI (through its start-up path, :mod:`cancer_spread.quick`)."""
 
-from .cli import main
+from .quick import main
 
 main()

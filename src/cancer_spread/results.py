@@ -11,11 +11,7 @@ https://w3id.org/cancer-spread/site/liver,3
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Callable, Iterator, Sequence
-from decimal import Decimal
 from typing import Any, NamedTuple
 
 from .namespaces import curie
@@ -119,6 +115,8 @@ def _python(term: Term | None) -> Any:
         if term.datatype in _INTEGERS:
             return int(term.value)
         if term.datatype == _XSD + "decimal":
+            from decimal import Decimal
+
             return Decimal(term.value)
         if term.datatype in (_XSD + "double", _XSD + "float"):
             return float(term.value)
@@ -278,8 +276,13 @@ class Results(Sequence[dict[str, Any]]):
         :func:`cancer_spread.textsafe.terminal_safe`), or ``csv``, ``tsv`` or ``json`` (exact
         values)."""
         if fmt == "json":
+            import json
+
             return json.dumps(self.to_sparql_json(), indent=2, ensure_ascii=False) + "\n"
         if fmt in ("csv", "tsv"):
+            import csv
+            import io
+
             buf = io.StringIO()
             if fmt == "csv":
                 writer = csv.writer(buf, lineterminator="\n")

@@ -20,6 +20,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from .cachedir import cache_dir
 from .paths import file_signature, find_paths
 from .store import Store
 from .version import __version__
@@ -31,17 +32,6 @@ KEEP = 4
 _DONE = "cancer-spread-snapshot"
 _NAMES = "names-index.json"
 _OPENED: dict[str, Store] = {}
-
-
-def cache_dir() -> Path | None:
-    """Where snapshots live, or ``None`` when they are turned off."""
-    value = os.environ.get("CANCER_SPREAD_CACHE", "").strip()
-    if value.lower() in ("off", "0", "no", "false"):
-        return None
-    if value:
-        return Path(value).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME", "").strip() or Path.home() / ".cache"
-    return Path(base) / "cancer-spread"
 
 
 def content_key(files: Sequence[Path], version: str = __version__) -> str:
@@ -83,11 +73,22 @@ def load_store(root: str | os.PathLike[str] | None = None, *, extra: Sequence[st
         if store is None:
             store = Store.load(root, extra=list(extra), cache=False)
             _save(store, folder, snap)
+        if root is None and not extra and not os.environ.get("CANCER_SPREAD_ROOT"):
+            _keep_quick_index(folder, snap, store)
     if store is None:
         store = Store.load(root, extra=list(extra), cache=False)
     _OPENED.clear()
     _OPENED[signature] = store
     return store
+
+
+def _keep_quick_index(folder: Path, snap: Path, store: Store) -> None:
+    """Write the start-up path's index (:mod:`cancer_spread.quickindex`) for this snapshot unless
+    the current one is for it."""
+    from .quickindex import index_is_current, write_index
+
+    if snap.is_dir() and not index_is_current(folder, snap):
+        write_index(folder, snap, store)
 
 
 def _code_files() -> list[str]:

@@ -1,0 +1,40 @@
+"""Where the store snapshots and the start-up index live (one small module, so that the
+start-up path, :mod:`cancer_spread.quick`, finds them without importing the library)."""
+
+from __future__ import annotations
+
+import os
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing would slow the start-up path
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["cache_dir", "cache_folder"]
+
+
+def cache_folder() -> str | None:
+    """``$CANCER_SPREAD_CACHE`` if set (``off`` turns snapshots off: ``None``), else
+    ``$XDG_CACHE_HOME/cancer-spread`` or ``~/.cache/cancer-spread``.
+
+    >>> import os
+    >>> os.environ["CANCER_SPREAD_CACHE"] = "off"; cache_folder() is None
+    True
+    >>> os.environ["CANCER_SPREAD_CACHE"] = "/tmp/cs-cache"; cache_folder()
+    '/tmp/cs-cache'
+    >>> del os.environ["CANCER_SPREAD_CACHE"]
+    """
+    value = os.environ.get("CANCER_SPREAD_CACHE", "").strip()
+    if value.lower() in ("off", "0", "no", "false"):
+        return None
+    if value:
+        return os.path.expanduser(value)
+    base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "cancer-spread")
+
+
+def cache_dir() -> Path | None:
+    """:func:`cache_folder` as a :class:`~pathlib.Path`."""
+    from pathlib import Path
+
+    folder = cache_folder()
+    return None if folder is None else Path(folder)

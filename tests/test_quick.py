@@ -1,0 +1,148 @@
+"""The start-up path (cancer_spread/quick.py): the same answers as the click CLI, only when every
+input is plain and the index is current; everything else goes to the CLI."""
+
+from __future__ import annotations
+
+import marshal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cancer_spread import quick, quickindex, resolve, snapshot
+
+#: Runs the command as the console script does and reports, on stderr, whether click was imported
+#: (that is, whether the CLI answered instead of the start-up path).
+PROBE = (
+    "import sys\n"
+    "sys.argv = ['cancer-spread', *sys.argv[1:]]\n"
+    "from cancer_spread.quick import main\n"
+    "try:\n"
+    "    main()\n"
+    "finally:\n"
+    "    sys.stderr.write('\\nCLICK=%s\\n' % ('click' in sys.modules))\n"
+)
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory) -> Path:
+    """A cache folder holding the snapshot of the repository's data and its start-up index."""
+    folder = tmp_path_factory.mktemp("cache")
+    env = _env(folder)
+    first = subprocess.run([sys.executable, "-c", PROBE, "sites", "breast"], capture_output=True, text=True, env=env)
+    assert first.returncode == 0, first.stderr
+    assert "CLICK=True" in first.stderr  # no index yet: the CLI answered and wrote it
+    assert (folder / quick.INDEX).is_file()
+    return folder
+
+
+def _env(cache: Path, **more: str) -> dict[str, str]:
+    import os
+
+    drop = ("CANCER_SPREAD_ROOT", "CANCER_SPREAD_STORE", "CANCER_SPREAD_QUICK")
+    return {**{k: v for k, v in os.environ.items() if k not in drop}, "CANCER_SPREAD_CACHE": str(cache), **more}
+
+
+def _run(cache: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=_env(cache, **env), timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("sites", "breast"),
+        ("sites", "  Bowel   CANCER "),
+        ("sites", "C50"),
+        ("sites", "head and neck cancer"),
+        ("primaries", "liver"),
+        ("primaries", "bone"),
+        ("primaries", "breast"),  # the breast as a site, as the CLI reads it
+        ("sites", "liver"),  # liver cancer, as the CLI reads it
+    ],
+)
+def test_the_start_up_path_answers_as_the_cli_does(cache, args) -> None:
+    quick_run = _run(cache, *args)
+    full_run = _run(cache, *args, CANCER_SPREAD_QUICK="off")
+    assert quick_run.returncode == full_run.returncode == 0, quick_run.stderr + full_run.stderr
+    assert "CLICK=False" in quick_run.stderr and "CLICK=True" in full_run.stderr
+    assert quick_run.stdout == full_run.stdout
+    assert quick_run.stdout.count("\n") > 3
+
+
+@pytest.mark.parametrize(
+    ("args", "expect"),
+    [
+        (("sites", "brest"), "unknown primary cancer 'brest'"),  # not in the index: the CLI explains
+        (("sites", "armpit"), "unknown primary cancer 'armpit'"),  # a site's name: the CLI says so
+        (("sites", "breast", "--format", "csv"), "site,siteLabel"),  # an option
+        (("sites", "--help"), "Usage:"),
+        (("sites", "breast", "extra"), "Got unexpected extra argument"),
+    ],
+)
+def test_anything_else_goes_to_the_cli(cache, args, expect) -> None:
+    run = _run(cache, *args)
+    assert "CLICK=True" in run.stderr
+    assert expect in run.stdout + run.stderr
+
+
+def test_a_changed_source_is_never_answered_from_the_index(cache, monkeypatch) -> None:
+    monkeypatch.setenv("CANCER_SPREAD_CACHE", str(cache))
+    path = cache / quick.INDEX
+    saved = path.read_bytes()
+    index = marshal.loads(saved)
+    assert quick._rows_text("sites", "breast") is not None
+    try:
+        # One source file seen with another modification time: the index is stale.
+        stamp = index["stamps"][0]
+        index["stamps"][0] = (stamp[0], stamp[1] + 1, stamp[2])
+        path.write_bytes(marshal.dumps(index))
+        assert quick._rows_text("sites", "breast") is None
+        # Another package version: stale too.
+        index["stamps"][0] = stamp
+        index["version"] = "0.0.0"
+        path.write_bytes(marshal.dumps(index))
+        assert quick._rows_text("sites", "breast") is None
+    finally:
+        path.write_bytes(saved)
+    assert quick._rows_text("sites", "breast") is not None
+
+
+def test_a_damaged_index_goes_to_the_cli(cache) -> None:
+    path = cache / quick.INDEX
+    saved = path.read_bytes()
+    try:
+        path.write_bytes(b"not an index")
+        run = _run(cache, "sites", "breast")
+        assert run.returncode == 0 and "CLICK=True" in run.stderr and "bone" in run.stdout
+        # The CLI wrote a fresh index.
+        assert _run(cache, "sites", "breast").stderr.count("CLICK=False") == 1
+    finally:
+        if not path.exists():
+            path.write_bytes(saved)
+
+
+def test_the_index_names_only_what_resolves_to_one_entity(cache) -> None:
+    index = marshal.loads((cache / quick.INDEX).read_bytes())
+    sites, primaries = index["commands"]["sites"]["names"], index["commands"]["primaries"]["names"]
+    assert sites["bowel cancer"] == sites["colorectal cancer"] == "https://w3id.org/cancer-spread/cancer/colorectal"
+    assert primaries["liver"] == "https://w3id.org/cancer-spread/site/liver"
+    # A site's name that names no cancer is left to the CLI, which explains; so is a cancer's
+    # name for the primaries of a site.
+    assert "axillary lymph nodes" not in sites and "armpit" not in sites
+    assert "breast cancer" not in primaries and "bowel cancer" not in primaries
+
+
+def test_normalisation_is_the_resolvers() -> None:
+    for text in ("Bowel  Cancer", " ÉCOLE\tnoire ", "Straße", ""):
+        assert quick._norm(text) == resolve._norm(text)
+
+
+def test_the_index_follows_the_snapshot(cache, monkeypatch) -> None:
+    monkeypatch.setenv("CANCER_SPREAD_CACHE", str(cache))
+    [snap] = [p for p in cache.glob("store-*") if p.is_dir()]
+    assert quickindex.index_is_current(cache, snap)
+    assert not quickindex.index_is_current(cache, cache / "store-elsewhere")
+    assert snapshot.cache_dir() == cache
