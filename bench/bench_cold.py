@@ -3,9 +3,11 @@
 Whole processes, interleaved round-robin so that machine noise hits every contender alike:
 ``python -c "import pyoxigraph"`` (the floor: the interpreter and the engine, nothing else),
 ``cancer-spread sites breast`` as a user runs it (the store snapshot of an earlier run reused,
-see ``cancer_spread/snapshot.py``), the same with snapshots off (``CANCER_SPREAD_CACHE=off``:
-parse and derive every time), and ``python -c pass``. The goal (issue #18): the cold query at
-most 3x the floor's median.
+see ``cancer_spread/snapshot.py``, and answered by the start-up path, ``cancer_spread/quick.py``),
+another cancer (``sites lung``: no answer is ever cached, only the store and its index), the
+same with the start-up path off (``CANCER_SPREAD_QUICK=off``: the click CLI), with snapshots
+off (``CANCER_SPREAD_CACHE=off``: parse and derive every time), and ``python -c pass``. The goal
+(issue #18): the cold query at most 3x the floor's median.
 
 Usage: python bench/bench_cold.py [--quick] [-o bench/results/cold.md]
 """
@@ -47,12 +49,15 @@ def measure(runs: int) -> list[tuple[str, float, float, float, float]]:
     drop = ("CANCER_SPREAD_STORE", "CANCER_SPREAD_ROOT", "PYTHONDONTWRITEBYTECODE")
     base = {k: v for k, v in os.environ.items() if k not in drop}
     with_cache = {**base, "CANCER_SPREAD_CACHE": cache}
+    no_quick = {**with_cache, "CANCER_SPREAD_QUICK": "off"}
     no_cache = {**base, "CANCER_SPREAD_CACHE": "off"}
     floor = 'python -c "import pyoxigraph"'
     contenders = {
         "python -c pass": ([py, "-c", "pass"], base),
         floor: ([py, "-c", "import pyoxigraph"], base),
         "cancer-spread sites breast": ([exe, "sites", "breast"], with_cache),
+        "cancer-spread sites lung": ([exe, "sites", "lung"], with_cache),
+        "cancer-spread sites breast (start-up path off)": ([exe, "sites", "breast"], no_quick),
         "cancer-spread sites breast (snapshots off)": ([exe, "sites", "breast"], no_cache),
     }
     try:
@@ -85,7 +90,10 @@ def main() -> None:
         f"Measured {datetime.date.today().isoformat()}. Whole-process medians of {runs} interleaved runs; "
         "ratio against `import pyoxigraph` (the goal: "
         f"at most {GOAL:g}×). The store snapshot of an earlier run is reused, as for a user's second "
-        'command; "snapshots off" parses and derives the graph every time. Bytecode is cached, as after '
+        "command, and plain `sites X` is answered by the start-up path (`cancer_spread/quick.py`: no click, "
+        "an index saved with the snapshot); `sites lung` is another cancer on the same snapshot (no "
+        'answer is cached); "start-up path off" is the click CLI on the same snapshot; "snapshots off" '
+        "parses and derives the graph every time. Bytecode is cached, as after "
         "installation. Wall time is what a user "
         "waits; CPU time (user + system, of the process) is the work done, which other load on the "
         f"machine disturbs less (1-minute load average at the end of this run: {load:.1f} on "

@@ -19,6 +19,8 @@ def test_cold_benchmark_measures_every_contender() -> None:
         "python -c pass",
         'python -c "import pyoxigraph"',
         "cancer-spread sites breast",
+        "cancer-spread sites lung",
+        "cancer-spread sites breast (start-up path off)",
         "cancer-spread sites breast (snapshots off)",
     ]
     floor = rows[1]

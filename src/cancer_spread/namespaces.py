@@ -12,9 +12,10 @@ output does not depend on rdflib's default bindings (which have changed between 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False  # not typing's: the start-up path (quick.py) never imports typing
 if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any
+
     from rdflib import Graph, Namespace, URIRef
 
 __all__ = [

@@ -11,10 +11,14 @@ https://w3id.org/cancer-spread/site/liver,3
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, NamedTuple
 
 from .namespaces import curie
+
+TYPE_CHECKING = False  # not typing's: the start-up path (quick.py) never imports typing
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any
 
 __all__ = ["ROW_FORMATS", "Results", "Term", "canonical_decimal", "neutral"]
 
@@ -40,13 +44,17 @@ def canonical_decimal(text: str) -> str:
     return f"{sign}{whole}.{frac}"
 
 
-class Term(NamedTuple):
-    """An RDF term in a form that does not depend on the engine that produced it."""
+# collections.namedtuple, not typing.NamedTuple: importing typing would slow every cold command.
+class Term(namedtuple("Term", ("kind", "value", "datatype", "lang"), defaults=(None, None))):
+    """An RDF term in a form that does not depend on the engine that produced it: ``kind`` is
+    "uri", "bnode" or "literal"; ``value`` its text; ``datatype`` (None for plain strings and
+    language-tagged strings) and ``lang`` for literals.
 
-    kind: str  # "uri", "bnode" or "literal"
-    value: str
-    datatype: str | None = None  # None for plain strings and language-tagged strings
-    lang: str | None = None
+    >>> Term("literal", "3", "http://www.w3.org/2001/XMLSchema#integer").n3()
+    '"3"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    """
+
+    __slots__ = ()
 
     def n3(self) -> str:
         """The term as written in SPARQL and N-Triples."""
@@ -152,7 +160,7 @@ def _cell(term: Term | None) -> str:
     return term.value
 
 
-class Results(Sequence[dict[str, Any]]):
+class Results(Sequence["dict[str, Any]"]):
     """The rows of a SELECT: ``columns`` and RDF ``terms`` per row (``None`` where unbound).
 
     ``terms`` keep the engine's own objects (rdflib or pyoxigraph terms, or SPARQL JSON cells);
