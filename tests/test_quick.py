@@ -33,7 +33,7 @@ def cache(tmp_path_factory) -> Path:
     first = subprocess.run([sys.executable, "-c", PROBE, "sites", "breast"], capture_output=True, text=True, env=env)
     assert first.returncode == 0, first.stderr
     assert "CLICK=True" in first.stderr  # no index yet: the CLI answered and wrote it
-    assert (folder / quick.INDEX).is_file()
+    assert (folder / quickindex.INDEX).is_file()
     return folder
 
 
@@ -90,7 +90,7 @@ def test_anything_else_goes_to_the_cli(cache, args, expect) -> None:
 
 def test_a_changed_source_is_never_answered_from_the_index(cache, monkeypatch) -> None:
     monkeypatch.setenv("CANCER_SPREAD_CACHE", str(cache))
-    path = cache / quick.INDEX
+    path = cache / quickindex.INDEX
     saved = path.read_bytes()
     index = marshal.loads(saved)
     assert quick._rows_text("sites", "breast") is not None
@@ -111,7 +111,7 @@ def test_a_changed_source_is_never_answered_from_the_index(cache, monkeypatch) -
 
 
 def test_a_damaged_index_goes_to_the_cli(cache) -> None:
-    path = cache / quick.INDEX
+    path = cache / quickindex.INDEX
     saved = path.read_bytes()
     try:
         path.write_bytes(b"not an index")
@@ -125,7 +125,7 @@ def test_a_damaged_index_goes_to_the_cli(cache) -> None:
 
 
 def test_the_index_names_only_what_resolves_to_one_entity(cache) -> None:
-    index = marshal.loads((cache / quick.INDEX).read_bytes())
+    index = marshal.loads((cache / quickindex.INDEX).read_bytes())
     sites, primaries = index["commands"]["sites"]["names"], index["commands"]["primaries"]["names"]
     assert sites["bowel cancer"] == sites["colorectal cancer"] == "https://w3id.org/cancer-spread/cancer/colorectal"
     assert primaries["liver"] == "https://w3id.org/cancer-spread/site/liver"
@@ -138,6 +138,21 @@ def test_the_index_names_only_what_resolves_to_one_entity(cache) -> None:
 def test_normalisation_is_the_resolvers() -> None:
     for text in ("Bowel  Cancer", " ÉCOLE\tnoire ", "Straße", ""):
         assert quick._norm(text) == resolve._norm(text)
+
+
+def test_another_package_folder_never_reads_this_index(cache, monkeypatch) -> None:
+    # Two checkouts (or a wheel and a checkout) may share a cache folder: each has its own index,
+    # and an index written for another package folder is not used.
+    monkeypatch.setenv("CANCER_SPREAD_CACHE", str(cache))
+    path = cache / quickindex.INDEX
+    saved = path.read_bytes()
+    index = marshal.loads(saved)
+    assert index["package"] == str(Path(quick.__file__).resolve().parent)
+    try:
+        path.write_bytes(marshal.dumps({**index, "package": "/elsewhere/cancer_spread"}))
+        assert quick._rows_text("sites", "breast") is None
+    finally:
+        path.write_bytes(saved)
 
 
 def test_the_index_follows_the_snapshot(cache, monkeypatch) -> None:

@@ -13,14 +13,15 @@ plain:
 - the packaged or checkout data, the default engine, no ``CANCER_SPREAD_ROOT`` or
   ``CANCER_SPREAD_STORE``, and ``CANCER_SPREAD_QUICK`` not ``off``;
 - every source file and folder unchanged since the index was written (path, modification time
-  and size, as the snapshot's own key), the package version the same;
+  and size, as the snapshot's own key), the package version and folder the same (each package
+  folder has an index of its own);
 - the value one of the index's names (its case and spacing do not matter).
 
 Anything else goes to the click CLI, which answers exactly as before (and writes a fresh index);
 so does any failure before the answer is written. The rows are the same query's rows, printed by
 the same code (:meth:`cancer_spread.results.Results.to_text`); the tests compare both paths.
 
-This module imports only the standard library's ``os``, ``sys`` and ``marshal`` until it answers.
+This module imports only the standard library's ``os``, ``sys``, ``marshal`` and ``zlib`` until it answers.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import sys
 
 __all__ = ["COMMANDS", "INDEX", "main"]
 
-from .quickindex import _FORMAT, _PLACEHOLDER, COMMANDS, INDEX
+from .quickindex import _FORMAT, _PLACEHOLDER, COMMANDS, INDEX, PACKAGE
 
 
 def main() -> None:
@@ -88,7 +89,7 @@ def _rows_text(command: str, value: str) -> str | None:
         return None
     from .version import __version__
 
-    if index.get("format") != _FORMAT or index.get("version") != __version__:
+    if index.get("format") != _FORMAT or index.get("version") != __version__ or index.get("package") != PACKAGE:
         return None
     stat = os.stat
     for path, mtime, size in index["stamps"]:

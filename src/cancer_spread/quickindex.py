@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import marshal
 import os
+import zlib
 
 __all__ = ["COMMANDS", "INDEX", "index_is_current", "write_index"]
 
 #: The commands the start-up path answers: command -> (named query, its one parameter).
 COMMANDS = {"sites": ("metastatic-sites", "cancer"), "primaries": ("primaries-for-site", "site")}
-#: The index's file name in the cache folder.
-INDEX = "quick-index.marshal"
+#: The package's own folder: its data tree (``_data`` of a wheel, or the checkout) is the default.
+PACKAGE = os.path.dirname(os.path.realpath(__file__))
+#: The index's file name in the cache folder, one per package folder: two checkouts, or a wheel
+#: and a checkout, sharing a cache folder never read each other's index.
+INDEX = f"quick-index-{zlib.crc32(PACKAGE.encode('utf-8', 'surrogatepass')):08x}.marshal"
 _FORMAT = 1
 _PLACEHOLDER = "<urn:x-cancer-spread:quick-parameter>"
 _IRI_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#@!$&'()*+,;=%")
@@ -70,6 +74,7 @@ def write_index(folder: str | os.PathLike[str], store_dir: str | os.PathLike[str
     index = {
         "format": _FORMAT,
         "version": __version__,
+        "package": PACKAGE,
         "store": os.path.abspath(os.path.join(store_dir, "store")),
         "prefixes": dict(PREFIXES),
         "stamps": _stamps(paths, query_files),
@@ -94,7 +99,7 @@ def index_is_current(folder: str | os.PathLike[str], store_dir: str | os.PathLik
     try:
         with open(os.path.join(folder, INDEX), "rb") as f:
             index = marshal.load(f)
-        if index.get("format") != _FORMAT or index.get("version") != __version__:
+        if index.get("format") != _FORMAT or index.get("version") != __version__ or index.get("package") != PACKAGE:
             return False
         if index["store"] != os.path.abspath(os.path.join(store_dir, "store")):
             return False
@@ -111,7 +116,7 @@ def _stamps(paths: object, query_files: list[object]) -> list[tuple[str, int, in
     """(path, modification time, size) of every source of an answer: the Turtle files, the
     derivation's and the commands' queries, the package's code, and every folder holding them
     (a folder's time changes when a file is added or removed)."""
-    here = os.path.dirname(os.path.realpath(__file__))
+    here = PACKAGE
     files = [str(p) for p in paths.turtle_files()]  # type: ignore[attr-defined]
     files += sorted(str(p) for p in (paths.queries / "construct").glob("*.rq"))  # type: ignore[attr-defined]
     files += [str(p) for p in query_files]
