@@ -88,6 +88,35 @@ def test_anything_else_goes_to_the_cli(cache, args, expect) -> None:
     assert expect in run.stdout + run.stderr
 
 
+def test_an_output_that_cannot_take_the_text_goes_to_the_cli(cache) -> None:
+    # The answer for cancer of unknown primary holds an en dash ("25–35%"); an ASCII-only output
+    # cannot take it. The CLI answers (no traceback), as it does with the start-up path off.
+    args = ("sites", "cancer of unknown primary")
+    run = _run(cache, *args, PYTHONIOENCODING="ascii")
+    full = _run(cache, *args, PYTHONIOENCODING="ascii", CANCER_SPREAD_QUICK="off")
+    assert run.returncode == full.returncode == 0, run.stderr
+    assert "CLICK=True" in run.stderr and "Traceback" not in run.stderr
+    assert run.stdout == full.stdout
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_failed_write_is_reported_as_the_cli_reports_it(cache) -> None:
+    def run(**env: str) -> subprocess.CompletedProcess[str]:
+        with open("/dev/full", "w") as full:
+            return subprocess.run(
+                [sys.executable, "-c", PROBE, "sites", "breast"],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=_env(cache, **env),
+                timeout=120,
+            )
+
+    quick_run, full_run = run(), run(CANCER_SPREAD_QUICK="off")
+    assert quick_run.returncode == full_run.returncode != 0
+    assert "Traceback" not in quick_run.stderr and "No space left" in quick_run.stderr
+
+
 def test_a_changed_source_is_never_answered_from_the_index(cache, monkeypatch) -> None:
     monkeypatch.setenv("CANCER_SPREAD_CACHE", str(cache))
     path = cache / quickindex.INDEX

@@ -30,9 +30,9 @@ import marshal
 import os
 import sys
 
-__all__ = ["COMMANDS", "INDEX", "main"]
-
 from .quickindex import _FORMAT, _PLACEHOLDER, COMMANDS, INDEX, PACKAGE
+
+__all__ = ["COMMANDS", "INDEX", "main"]
 
 
 def main() -> None:
@@ -64,7 +64,7 @@ def _answer(argv: list[str]) -> bool:
     if text is None:
         return False
     try:
-        sys.stdout.write(text)
+        sys.stdout.write(text)  # encoded whole, before anything is written
         sys.stdout.flush()
     except BrokenPipeError:  # piped into `head`, as the CLI does
         try:
@@ -72,6 +72,10 @@ def _answer(argv: list[str]) -> bool:
             os.dup2(devnull, sys.stdout.fileno())
         except (OSError, ValueError):
             pass
+    except (UnicodeEncodeError, AttributeError, ValueError, OSError):
+        # No output, one that cannot take the text, or a failed write (a full disk): the CLI
+        # reports it as it does without the start-up path.
+        return False
     return True
 
 
