@@ -17,11 +17,12 @@ def cache_folder() -> str | None:
     ``$XDG_CACHE_HOME/cancer-spread`` or ``~/.cache/cancer-spread``.
 
     >>> import os
+    >>> saved = os.environ.get("CANCER_SPREAD_CACHE")
     >>> os.environ["CANCER_SPREAD_CACHE"] = "off"; cache_folder() is None
     True
     >>> os.environ["CANCER_SPREAD_CACHE"] = "/tmp/cs-cache"; cache_folder()
     '/tmp/cs-cache'
-    >>> del os.environ["CANCER_SPREAD_CACHE"]
+    >>> _ = os.environ.pop("CANCER_SPREAD_CACHE") if saved is None else os.environ.update(CANCER_SPREAD_CACHE=saved)
     """
     value = os.environ.get("CANCER_SPREAD_CACHE", "").strip()
     if value.lower() in ("off", "0", "no", "false"):

@@ -26,11 +26,10 @@ This module imports only the standard library's ``os``, ``sys``, ``marshal`` and
 
 from __future__ import annotations
 
-import marshal
 import os
 import sys
 
-from .quickindex import _FORMAT, _PLACEHOLDER, COMMANDS, INDEX, PACKAGE
+from .quickindex import _PLACEHOLDER, COMMANDS, INDEX, current_index
 
 __all__ = ["COMMANDS", "INDEX", "main"]
 
@@ -86,23 +85,9 @@ def _rows_text(command: str, value: str) -> str | None:
     folder = cache_folder()
     if folder is None:
         return None
-    try:
-        with open(os.path.join(folder, INDEX), "rb") as f:
-            index = marshal.load(f)
-    except (OSError, EOFError, ValueError, TypeError):
+    index = current_index(folder)
+    if index is None:
         return None
-    from .version import __version__
-
-    if index.get("format") != _FORMAT or index.get("version") != __version__ or index.get("package") != PACKAGE:
-        return None
-    stat = os.stat
-    for path, mtime, size in index["stamps"]:
-        try:
-            st = stat(path)
-        except OSError:
-            return None
-        if st.st_mtime_ns != mtime or st.st_size != size:
-            return None
     entry = index["commands"].get(command)
     iri = entry and entry["names"].get(_norm(value))
     if not iri:

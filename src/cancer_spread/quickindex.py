@@ -15,7 +15,7 @@ import marshal
 import os
 import zlib
 
-__all__ = ["COMMANDS", "INDEX", "index_is_current", "write_index"]
+__all__ = ["COMMANDS", "INDEX", "current_index", "index_is_current", "write_index"]
 
 #: The commands the start-up path answers: command -> (named query, its one parameter).
 COMMANDS = {"sites": ("metastatic-sites", "cancer"), "primaries": ("primaries-for-site", "site")}
@@ -92,24 +92,33 @@ def write_index(folder: str | os.PathLike[str], store_dir: str | os.PathLike[str
             os.unlink(tmp)
 
 
-def index_is_current(folder: str | os.PathLike[str], store_dir: str | os.PathLike[str]) -> bool:
-    """Whether the index in ``folder`` belongs to the snapshot ``store_dir`` and its sources."""
+def current_index(folder: str | os.PathLike[str], store_dir: str | os.PathLike[str] | None = None) -> dict | None:
+    """The index in ``folder`` if it is current: of this format, package version and package
+    folder, for the snapshot ``store_dir`` (any, if not given), and with every source file and
+    folder unchanged since it was written; else ``None``. The one place that says when an index
+    may be used (the start-up path reads it; the snapshot rewrites it when this says ``None``)."""
     from .version import __version__
 
     try:
         with open(os.path.join(folder, INDEX), "rb") as f:
             index = marshal.load(f)
         if index.get("format") != _FORMAT or index.get("version") != __version__ or index.get("package") != PACKAGE:
-            return False
-        if index["store"] != os.path.abspath(os.path.join(store_dir, "store")):
-            return False
+            return None
+        if store_dir is not None and index["store"] != os.path.abspath(os.path.join(store_dir, "store")):
+            return None
+        stat = os.stat
         for path, mtime, size in index["stamps"]:
-            st = os.stat(path)
+            st = stat(path)
             if st.st_mtime_ns != mtime or st.st_size != size:
-                return False
-    except (OSError, EOFError, ValueError, TypeError, KeyError):
-        return False
-    return True
+                return None
+    except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
+        return None  # missing, damaged, or a source gone
+    return index
+
+
+def index_is_current(folder: str | os.PathLike[str], store_dir: str | os.PathLike[str]) -> bool:
+    """Whether the index in ``folder`` belongs to the snapshot ``store_dir`` and is current."""
+    return current_index(folder, store_dir) is not None
 
 
 def _stamps(paths: object, query_files: list[object]) -> list[tuple[str, int, int]]:
