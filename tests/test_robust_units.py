@@ -345,3 +345,19 @@ def test_labels_from_a_remote_endpoint_are_terminal_safe_in_tables() -> None:
     table = rows.to_text("table")
     assert "\x1b" not in table and "\x07" not in table and "\u202e" not in table
     assert hostile in rows.to_text("csv")
+
+
+def test_terminal_safe_shortcut_misses_no_unsafe_character() -> None:
+    # terminal_safe returns printable text as it is: every character it escapes must be one
+    # that str.isprintable() rejects, in the whole of Unicode.
+    import re
+
+    from cancer_spread import textsafe
+
+    for pattern in (textsafe._UNSAFE, textsafe._UNSAFE_KEEP_NL):
+        unsafe = re.compile(pattern)
+        caught = [c for c in map(chr, range(0x110000)) if unsafe.fullmatch(c)]
+        assert len(caught) > 100
+        assert not [c for c in caught if c.isprintable()]
+    assert terminal_safe("tab\there") == "tab\there"
+    assert terminal_safe("a\u2028b") == "a\\u2028b"

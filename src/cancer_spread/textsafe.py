@@ -19,7 +19,9 @@ CSV, TSV and JSON keep the exact value.
 
 from __future__ import annotations
 
-import re
+TYPE_CHECKING = False  # not typing's: the start-up path (quick.py) never imports typing
+if TYPE_CHECKING:
+    import re
 
 __all__ = ["BIDI_CONTROLS", "terminal_safe"]
 
@@ -27,8 +29,8 @@ __all__ = ["BIDI_CONTROLS", "terminal_safe"]
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 # Controls (C0 but tab, DEL, C1), bidi controls, line/paragraph separators, lone surrogates.
-_UNSAFE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}\ud800-\udfff]")
-_UNSAFE_KEEP_NL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}\ud800-\udfff]")
+_UNSAFE = f"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}\ud800-\udfff]"
+_UNSAFE_KEEP_NL = f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}\ud800-\udfff]"
 
 
 def _escape(m: re.Match[str]) -> str:
@@ -40,5 +42,10 @@ def _escape(m: re.Match[str]) -> str:
 def terminal_safe(text: str, *, keep_newlines: bool = False) -> str:
     """``text`` with control, escape and bidirectional-formatting characters shown as ``\\xNN`` or
     ``\\uNNNN`` (newlines kept with ``keep_newlines``; tabs are always kept)."""
-    pattern = _UNSAFE_KEEP_NL if keep_newlines else _UNSAFE
-    return pattern.sub(_escape, text)
+    if text.isprintable():
+        # Every character escaped here is a control, format, separator or surrogate, none of
+        # which is printable: nothing to show (and re is not imported for the common case).
+        return text
+    import re
+
+    return re.sub(_UNSAFE_KEEP_NL if keep_newlines else _UNSAFE, _escape, text)
