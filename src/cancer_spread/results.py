@@ -11,13 +11,15 @@ https://w3id.org/cancer-spread/site/liver,3
 
 from __future__ import annotations
 
-from collections import namedtuple
-from collections.abc import Callable, Iterator, Sequence
+# collections.abc is _collections_abc, which the interpreter has loaded at start-up; importing it
+# by its public name would also import the collections package (a cold command's time).
+from _collections_abc import Sequence
 
 from .namespaces import curie
 
 TYPE_CHECKING = False  # not typing's: the start-up path (quick.py) never imports typing
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable, Iterator
     from typing import Any
 
 __all__ = ["ROW_FORMATS", "Results", "Term", "canonical_decimal", "neutral"]
@@ -44,17 +46,59 @@ def canonical_decimal(text: str) -> str:
     return f"{sign}{whole}.{frac}"
 
 
-# collections.namedtuple, not typing.NamedTuple: importing typing would slow every cold command.
-class Term(namedtuple("Term", ("kind", "value", "datatype", "lang"), defaults=(None, None))):
+# A tuple written out, not collections.namedtuple or typing.NamedTuple: importing either module
+# would slow every cold command. It behaves as the named tuple it replaces.
+class Term(tuple):
     """An RDF term in a form that does not depend on the engine that produced it: ``kind`` is
     "uri", "bnode" or "literal"; ``value`` its text; ``datatype`` (None for plain strings and
     language-tagged strings) and ``lang`` for literals.
 
     >>> Term("literal", "3", "http://www.w3.org/2001/XMLSchema#integer").n3()
     '"3"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    >>> t = Term("literal", "chat", lang="fr")
+    >>> t.value, t.lang, t == ("literal", "chat", None, "fr"), t._replace(value="cat")
+    ('chat', 'fr', True, Term(kind='literal', value='cat', datatype=None, lang='fr'))
     """
 
     __slots__ = ()
+    _fields = ("kind", "value", "datatype", "lang")
+    __match_args__ = _fields
+
+    def __new__(cls, kind: str, value: str, datatype: str | None = None, lang: str | None = None) -> Term:
+        return tuple.__new__(cls, (kind, value, datatype, lang))
+
+    @property
+    def kind(self) -> str:
+        return self[0]
+
+    @property
+    def value(self) -> str:
+        return self[1]
+
+    @property
+    def datatype(self) -> str | None:
+        return self[2]
+
+    @property
+    def lang(self) -> str | None:
+        return self[3]
+
+    def _replace(self, **changes: str | None) -> Term:
+        """A copy with the named fields changed."""
+        fields = dict(zip(self._fields, self, strict=True))
+        unknown = set(changes) - set(fields)
+        if unknown:
+            raise ValueError(f"Got unexpected field names: {sorted(unknown)!r}")
+        return Term(**{**fields, **changes})  # type: ignore[arg-type]
+
+    def _asdict(self) -> dict[str, str | None]:
+        return dict(zip(self._fields, self, strict=True))
+
+    def __getnewargs__(self) -> tuple[str | None, ...]:  # pickles as Term(kind, value, ...)
+        return tuple(self)
+
+    def __repr__(self) -> str:
+        return "Term(" + ", ".join(f"{f}={v!r}" for f, v in zip(self._fields, self, strict=True)) + ")"
 
     def n3(self) -> str:
         """The term as written in SPARQL and N-Triples."""
