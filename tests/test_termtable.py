@@ -126,3 +126,184 @@ def test_an_answer_without_rows_is_a_table_of_headings() -> None:
         out = render(columns, [], width=width)
         assert _lines(out)[-1] == "(0 rows)"
         assert all(text_width(line) <= width for line in _lines(out))
+
+
+def _narrow_one_at_a_time(natural: list[int], floor: list[int], room: int) -> list[int]:
+    """The narrowing rule worked one column at a time (the rule ``_narrow`` must give)."""
+    widths = list(natural)
+    while sum(widths) > room:
+        can = [k for k in range(len(widths)) if widths[k] > floor[k]]
+        i = max(can, key=lambda k: widths[k])
+        others = [widths[k] for k in can if k != i]
+        target = max(floor[i], widths[i] - (sum(widths) - room), max(others, default=floor[i]))
+        widths[i] = target if target < widths[i] else widths[i] - 1
+    return widths
+
+
+def test_narrowing_by_levels_equals_narrowing_a_column_at_a_time() -> None:
+    import random
+
+    from cancer_spread.termtable import _narrow
+
+    rng = random.Random(18)
+    tried = 0
+    for _ in range(20000):
+        n = rng.randint(1, 9)
+        # many ties (widths from a few values) as well as spread-out widths
+        values = [rng.randint(1, 60) for _ in range(rng.choice([2, 3, n]))]
+        natural = [rng.choice(values) for _ in range(n)]
+        floor = [min(w, rng.choice([1, 4, 8, 8, 12, w])) for w in natural]
+        room = rng.randint(sum(floor), sum(natural) + 3)
+        assert _narrow(natural, floor, room) == _narrow_one_at_a_time(natural, floor, room), (natural, floor, room)
+        tried += sum(natural) > room
+    assert tried > 10000  # most cases had to narrow
+
+
+def test_lines_are_what_textwrap_gives() -> None:
+    # termtable wraps without importing textwrap (it is slow to import): its lines must be
+    # textwrap's, on random text rich in what textwrap treats specially (hyphens, em-dashes,
+    # punctuation before them, digits, tabs and newlines, spaces textwrap does not know).
+    import random
+    import textwrap
+
+    from cancer_spread.termtable import _cut, _fill, _wrap
+
+    def by_textwrap(text: str, width: int) -> list[str]:  # _wrap as it was, over textwrap
+        if not text:
+            return [""]
+        lines = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=True) or [""]
+        return [ln if text_width(ln) <= width else _cut(ln, width) for ln in lines]
+
+    rng = random.Random(18)
+    pieces = [
+        "a",
+        "b",
+        "Z",
+        "é",
+        "界",
+        "_",
+        "3",
+        "٣",
+        "²",
+        " ",
+        " ",
+        "  ",
+        "-",
+        "-",
+        "--",
+        "---",
+        "\t",
+        "\n",
+        ".",
+        ",",
+        "!",
+        "?",
+        "'",
+        '"',
+        "&",
+        "(",
+        ")",
+        ";",
+        "%",
+        "e\u0301",
+        "\u00a0",
+        "\u202e",
+        "x" * 9,
+        "over-the-course",
+        "well-known",
+        "a-b-c",
+        "--b",
+        "word--word",
+        "12.5%",
+    ]
+    short = 0
+    for _ in range(40000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        width = rng.randint(1, 30)
+        want = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=True)
+        assert _fill(text, width) == want, (text, width)
+        assert _wrap(text, width, None) == by_textwrap(text, width), (text, width)
+        short += len(text) <= width
+    assert short > 5000  # the shortcut for a line that fits was tried often
+
+
+def test_the_width_follows_columns_as_shutil_does(monkeypatch) -> None:
+    import shutil
+
+    from cancer_spread.termtable import terminal_width
+
+    for value in ["100", "19", "0", "-3", "wide", "", None]:
+        if value is None:
+            monkeypatch.delenv("COLUMNS", raising=False)
+        else:
+            monkeypatch.setenv("COLUMNS", value)
+        assert terminal_width() == max(20, shutil.get_terminal_size((80, 24)).columns), value
+
+
+def test_giving_up_early_changes_no_table(monkeypatch) -> None:
+    # render skips counting lines for narrowings it would reject anyway; random tables, with the
+    # real column names (so spare columns are left out), come out the same without the shortcut.
+    import random
+
+    from cancer_spread import termtable
+
+    rng = random.Random(18)
+    words = [
+        "bone",
+        "liver",
+        "very common",
+        "of",
+        "patients",
+        "with",
+        "distant",
+        "spread;",
+        "(Smith 2019)",
+        "12.5%",
+        "supraclavicular",
+        "lymph",
+        "nodes",
+        "-",
+        "over-the-course",
+        "",
+    ]
+    names = [
+        "siteLabel",
+        "frequency",
+        "classification",
+        "bestFigure",
+        "figure",
+        "partOf",
+        "nSources",
+        "nEvidence",
+        "kinds",
+        "sources",
+    ]
+    tables = []
+    for _ in range(150):
+        columns = rng.sample(names, rng.randint(2, len(names)))
+        rows = [
+            [" ".join(rng.choice(words) for _ in range(rng.choice([1, 1, 2, 4, 12]))).strip() for _ in columns]
+            for _ in range(rng.randint(0, 6))
+        ]
+        tables.append((columns, rows, rng.randint(20, 140)))
+    fast = [termtable.render(c, r, width=w) for c, r, w in tables]
+    whole = termtable._widths
+    monkeypatch.setattr(termtable, "_widths", lambda heads, rows, width, give_up=None: whole(heads, rows, width))
+    termtable._N_LINES.clear()
+    assert [termtable.render(c, r, width=w) for c, r, w in tables] == fast
+    assert sum("not shown to fit" in t for t in fast) > 20  # columns were left out often
+
+
+def test_headings_split_camel_case_as_the_pattern_says() -> None:
+    import random
+    import re
+
+    from cancer_spread.termtable import COLUMN_HEADINGS, heading
+
+    rng = random.Random(18)
+    for _ in range(5000):
+        column = "".join(rng.choice("aZbQ09_xÉéK ") for _ in range(rng.randint(1, 12)))
+        if column in COLUMN_HEADINGS:
+            continue
+        want = re.sub(r"(?<=[a-z0-9])([A-Z])", lambda m: " " + m.group(1).lower(), column)
+        assert heading(column) == want, column

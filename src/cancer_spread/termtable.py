@@ -22,12 +22,15 @@ definition:  Cancer that has spread.
 
 from __future__ import annotations
 
-import functools
-import re
-import shutil
-import textwrap
-import unicodedata
-from collections.abc import Sequence
+import os
+import sys
+
+TYPE_CHECKING = False  # not typing's: the start-up path (quick.py) never imports typing
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+# re, textwrap and unicodedata are imported where they are first needed: a cold command whose
+# cells all fit (and are ASCII) never loads them (bench/RESULTS.md).
 
 __all__ = [
     "COLUMN_HEADINGS",
@@ -155,12 +158,33 @@ def heading(column: str) -> str:
     """
     if column in COLUMN_HEADINGS:
         return COLUMN_HEADINGS[column]
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", lambda m: " " + m.group(1).lower(), column)
+    # a space and the small letter for each capital after a small letter or a digit (ASCII)
+    return "".join(
+        " " + c.lower() if "A" <= c <= "Z" and k and ("a" <= column[k - 1] <= "z" or "0" <= column[k - 1] <= "9") else c
+        for k, c in enumerate(column)
+    )
 
 
 def terminal_width() -> int:
-    """``$COLUMNS``, else the real width of the terminal, else 80 (at least 20)."""
-    return max(20, shutil.get_terminal_size((80, 24)).columns)
+    """``$COLUMNS``, else the real width of the terminal, else 80 (at least 20).
+
+    The same rule as :func:`shutil.get_terminal_size` (whose module is slow to import):
+
+    >>> import shutil
+    >>> terminal_width() == max(20, shutil.get_terminal_size((80, 24)).columns)
+    True
+    """
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+        columns = columns or 80
+    return max(20, columns)
 
 
 def text_width(text: str) -> int:
@@ -168,6 +192,8 @@ def text_width(text: str) -> int:
     marks none)."""
     if text.isascii():  # the common case: one column a character
         return len(text)
+    import unicodedata
+
     n = 0
     for ch in text:
         if unicodedata.combining(ch):
@@ -190,13 +216,130 @@ def _cut(text: str, width: int) -> str:
     return "".join(out).rstrip() + "…"
 
 
+# Wrapping as the standard library's textwrap.wrap(text, width, break_long_words=True,
+# break_on_hyphens=True) does it, line for line (tests/test_termtable.py compares the two on random
+# text), without importing textwrap and re: they were a fifth of a cold command's own time.
+_TEXTWRAP_SPACES = dict.fromkeys(map(ord, "\t\n\x0b\x0c\r "), ord(" "))
+_WORD_PUNCT = frozenset("!\"'&.,?")
+
+
+def _is_word(c: str) -> bool:  # re's \w
+    return c.isalnum() or c == "_"
+
+
+def _is_letter(c: str) -> bool:  # [^\d\W]
+    return (c.isalnum() or c == "_") and not c.isdecimal()
+
+
+def _dashes_then_word(text: str, j: int) -> bool:
+    """Whether ``text[j:]`` is two or more hyphens and then a word character (an em-dash)."""
+    if not text.startswith("--", j):
+        return False
+    k = j + 2
+    while k < len(text) and text[k] == "-":
+        k += 1
+    return k < len(text) and _is_word(text[k])
+
+
+def _chunks(text: str) -> list[str]:
+    """``text`` (its whitespace already made spaces) cut where textwrap may break a line: runs of
+    spaces, em-dashes between words, and words, a hyphenated word after each inner hyphen."""
+    n, out, i = len(text), [], 0
+    while i < n:
+        if text[i] == " ":
+            j = i
+            while j < n and text[j] == " ":
+                j += 1
+        elif text.startswith("--", i) and i > 0 and _word_or_punct(text[i - 1]) and _dashes_then_word(text, i):
+            j = i
+            while text[j] == "-":
+                j += 1
+        else:  # a word: it ends at a space or the end, or at a hyphen that may break it
+            end = text.find(" ", i + 1)
+            end = n if end < 0 else end
+            j = i + 1
+            while True:
+                j = text.find("-", j, end)
+                if j < 0:
+                    j = end
+                    break
+                if _hyphen_breaks(text, j):
+                    j += 1  # a hyphenated word: the hyphen ends this chunk
+                    break
+                if _word_or_punct(text[j - 1]) and _dashes_then_word(text, j):
+                    break  # an em-dash follows
+                j += 1
+        out.append(text[i:j])
+        i = j
+    return out
+
+
+def _word_or_punct(c: str) -> bool:
+    return c.isalnum() or c == "_" or c in _WORD_PUNCT
+
+
+def _hyphen_breaks(text: str, j: int) -> bool:
+    """Whether the hyphen at ``j`` joins two words that may be broken after it: two letters (or
+    letter, hyphen, letter) before it, a letter (and another, maybe after a hyphen) after it."""
+    n = len(text)
+    return (
+        j + 1 < n
+        and _is_letter(text[j + 1])
+        and ((j + 2 < n and _is_letter(text[j + 2])) or (j + 3 < n and text[j + 2] == "-" and _is_letter(text[j + 3])))
+        and (
+            (j >= 2 and _is_letter(text[j - 2]) and _is_letter(text[j - 1]))
+            or (j >= 3 and _is_letter(text[j - 3]) and text[j - 2] == "-" and _is_letter(text[j - 1]))
+        )
+    )
+
+
+_CHUNKS: dict[str, tuple[str, ...]] = {}
+
+
+def _fill(text: str, width: int) -> list[str]:
+    """The lines of ``text`` at most ``width`` characters long, as textwrap makes them."""
+    if width <= 0:
+        raise ValueError(f"invalid width {width!r} (must be > 0)")
+    cut = _CHUNKS.get(text)
+    if cut is None:  # a cell is wrapped at many widths while the layout is chosen: cut it once
+        if len(_CHUNKS) >= 4096:
+            _CHUNKS.clear()
+        cut = _CHUNKS[text] = tuple(_chunks(text.expandtabs(8).translate(_TEXTWRAP_SPACES)))
+    chunks = list(reversed(cut))
+    lines: list[str] = []
+    while chunks:
+        line: list[str] = []
+        used = 0
+        if lines and chunks[-1].strip() == "":
+            del chunks[-1]
+        while chunks and used + len(chunks[-1]) <= width:
+            used += len(chunks[-1])
+            line.append(chunks.pop())
+        if chunks and len(chunks[-1]) > width:  # a word longer than a line: cut it
+            room = width - used
+            chunk = chunks[-1]
+            end = room
+            hyphen = chunk.rfind("-", 0, room)
+            if hyphen > 0 and any(c != "-" for c in chunk[:hyphen]):
+                end = hyphen + 1
+            line.append(chunk[:end])
+            chunks[-1] = chunk[end:]
+        if line and line[-1].strip() == "":
+            del line[-1]
+        if line:
+            lines.append("".join(line))
+    return lines
+
+
 def _wrap(text: str, width: int, max_lines: int | None) -> list[str]:
     """Lines of at most ``width`` columns (words kept whole where they fit); the last cut with
     an ellipsis when more than ``max_lines`` would be needed."""
     if not text:
         return [""]
-    lines = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=True) or [""]
-    # textwrap counts characters; recut lines holding wide characters.
+    if len(text) <= width and text_width(text) <= width and text.isprintable() and text.strip(" ") == text:
+        return [text]  # what the wrapping gives for a line that fits
+    lines = _fill(text, width) or [""]
+    # _fill counts characters, as textwrap does; recut lines holding wide characters.
     lines = [ln if text_width(ln) <= width else _cut(ln, width) for ln in lines]
     if max_lines is not None and len(lines) > max_lines:
         rest = lines[max_lines - 1]
@@ -212,10 +355,13 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - text_width(text))
 
 
-def _widths(heads: list[str], rows: Sequence[Sequence[str]], width: int) -> list[int] | None:
+def _widths(
+    heads: list[str], rows: Sequence[Sequence[str]], width: int, give_up: Callable[[list[int]], bool] | None = None
+) -> list[int] | None:
     """Column widths that fit ``width``: natural widths if they fit; else the narrowing (headings
     kept whole up to :data:`_SHORT_HEADING`, or wrapped at their spaces) that takes fewer lines;
-    ``None`` when even the narrowest table does not fit."""
+    ``None`` when even the narrowest table does not fit, or when ``give_up`` holds for every
+    narrowing tried (whichever took fewer lines, the caller would not use it)."""
     room = width - len(_GAP) * (len(heads) - 1)
     natural = [max([text_width(h)] + [text_width(r[i]) for r in rows]) for i, h in enumerate(heads)]
     if sum(natural) <= room:
@@ -236,12 +382,17 @@ def _widths(heads: list[str], rows: Sequence[Sequence[str]], width: int) -> list
         max(c, f) if c <= _SHORT_HEADING else max(x, f) if c <= 2 * _LONG_TEXT else c
         for c, x, f in zip(cells, wordy, floor, strict=True)
     ]
-    for want in (
-        [max(c, s, w) for c, s, w in zip(cells, short, word, strict=True)],
-        [max(c, w) for c, w in zip(cells, word, strict=True)],
-        _spread(short_text, cells, room),
-    ):
-        widths = _narrow(want, floor, room)
+    tries = [
+        _narrow(want, floor, room)
+        for want in (
+            [max(c, s, w) for c, s, w in zip(cells, short, word, strict=True)],
+            [max(c, w) for c, w in zip(cells, word, strict=True)],
+            _spread(short_text, cells, room),
+        )
+    ]
+    if give_up is not None and all(give_up(widths) for widths in tries):
+        return None  # counting their lines (the slow part) would not change the outcome
+    for widths in tries:
         lines = _count_lines(heads, rows, widths)
         if best is None or lines < best[0]:
             best = (lines, widths)
@@ -262,14 +413,40 @@ def _spread(widths: list[int], natural: list[int], room: int) -> list[int]:
 
 def _narrow(natural: list[int], floor: list[int], room: int) -> list[int]:
     """Narrow the widest column that can still give, down to the next widest (or just enough),
-    until the columns fit ``room``."""
+    until the columns fit ``room``; columns tied for the widest give a column each in turn, from
+    the left.
+
+    Worked a level at a time, not a column at a time (tests/test_termtable.py checks it against
+    the one-column-at-a-time rule):
+
+    >>> _narrow([30, 30, 10], [8, 8, 8], 55)
+    [22, 23, 10]
+    """
     widths = list(natural)
-    while sum(widths) > room:
+    excess = sum(widths) - room
+    while excess > 0:
         can = [k for k in range(len(widths)) if widths[k] > floor[k]]
-        i = max(can, key=lambda k: widths[k])
-        others = [widths[k] for k in can if k != i]
-        target = max(floor[i], widths[i] - (sum(widths) - room), max(others, default=floor[i]))
-        widths[i] = target if target < widths[i] else widths[i] - 1
+        top = max(widths[k] for k in can)
+        tied = [k for k in can if widths[k] == top]
+        below = max((widths[k] for k in can if widths[k] < top), default=None)
+        if len(tied) == 1:
+            i = tied[0]
+            target = max(floor[i], top - excess, floor[i] if below is None else below)
+            excess -= top - target
+            widths[i] = target
+            continue
+        # whole rounds, each tied column one narrower, while none reaches its floor or the next
+        # widest column
+        stop = max([floor[k] for k in tied] + ([] if below is None else [below]))
+        rounds = min(top - stop, excess // len(tied))
+        if rounds:
+            for k in tied:
+                widths[k] -= rounds
+            excess -= rounds * len(tied)
+        else:  # the last, part round
+            for k in tied[:excess]:
+                widths[k] -= 1
+            excess = 0
     return widths
 
 
@@ -281,10 +458,20 @@ def _count_lines(heads: list[str], rows: Sequence[Sequence[str]], widths: list[i
     return head + body
 
 
-@functools.lru_cache(maxsize=4096)
 def _n_lines(text: str, width: int) -> int:
-    """The lines ``text`` wraps to at ``width`` (the layout tries many widths for one cell)."""
-    return len(_wrap(text, width, None)) if text_width(text) > width else 1
+    """The lines ``text`` wraps to at ``width`` (the layout tries many widths for one cell, so
+    the answers are kept)."""
+    key = (text, width)
+    n = _N_LINES.get(key)
+    if n is None:
+        n = len(_wrap(text, width, None)) if text_width(text) > width else 1
+        if len(_N_LINES) >= 4096:
+            _N_LINES.clear()
+        _N_LINES[key] = n
+    return n
+
+
+_N_LINES: dict[tuple[str, int], int] = {}
 
 
 def _table(heads: list[str], rows: Sequence[Sequence[str]], widths: list[int]) -> list[str]:
@@ -341,14 +528,22 @@ def render(
         left_out: list[str] = []
         while True:
             shown = [[r[i] for i in keep] for r in rows]
-            widths = _widths([heads[i] for i in keep], shown, width)
             # A column squeezed far below its text reads badly, and a cut cell in a column that
             # cannot be left out loses what the row says (a figure's timing and source): rather
             # leave a spare column out.
-            squeezed = widths is not None and any(
-                (w < 12 and max([0] + [text_width(r[k]) for r in shown]) > 2 * w)
-                or (columns[keep[k]] not in SPARE and any(_n_lines(r[k], w) > _FIT_LINES for r in shown))
-                for k, w in enumerate(widths)
+            longest = [max([0] + [text_width(r[k]) for r in shown]) for k in range(len(keep))]
+
+            def too_narrow(widths: list[int], longest: list[int] = longest) -> bool:
+                return any(w < 12 and longest[k] > 2 * w for k, w in enumerate(widths))
+
+            can_drop = bool(spare) and len(keep) > 2
+            widths = _widths([heads[i] for i in keep], shown, width, too_narrow if can_drop else None)
+            squeezed = widths is not None and (
+                too_narrow(widths)
+                or any(
+                    columns[keep[k]] not in SPARE and any(_n_lines(r[k], w) > _FIT_LINES for r in shown)
+                    for k, w in enumerate(widths)
+                )
             )
             if (widths is not None and not squeezed) or not spare or len(keep) <= 2:
                 break
