@@ -13,15 +13,24 @@ import pytest
 from cancer_spread import quick, quickindex, resolve, snapshot
 
 #: Runs the command as the console script does and reports, on stderr, whether click was imported
-#: (that is, whether the CLI answered instead of the start-up path).
+#: (that is, whether the CLI answered instead of the start-up path). The start-up path ends its
+#: process with os._exit once the answer is written, so the report is also made there.
 PROBE = (
-    "import sys\n"
+    "import os, sys\n"
     "sys.argv = ['cancer-spread', *sys.argv[1:]]\n"
+    "def report():\n"
+    "    sys.stderr.write('\\nCLICK=%s\\n' % ('click' in sys.modules))\n"
+    "    sys.stderr.flush()\n"
+    "end = os._exit\n"
+    "def ended(code):\n"
+    "    report()\n"
+    "    end(code)\n"
+    "os._exit = ended\n"
     "from cancer_spread.quick import main\n"
     "try:\n"
     "    main()\n"
     "finally:\n"
-    "    sys.stderr.write('\\nCLICK=%s\\n' % ('click' in sys.modules))\n"
+    "    report()\n"
 )
 
 
@@ -190,3 +199,25 @@ def test_the_index_follows_the_snapshot(cache, monkeypatch) -> None:
     assert quickindex.index_is_current(cache, snap)
     assert not quickindex.index_is_current(cache, cache / "store-elsewhere")
     assert snapshot.cache_dir() == cache
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(cache) -> None:
+    # `cancer-spread sites breast | head -1`: the pipe closes before the answer is written. Both
+    # paths end with status 0 and no traceback.
+    def run(**env: str) -> tuple[int, str]:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", PROBE, "sites", "breast"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_env(cache, **env),
+        )
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()
+        with proc.stderr:
+            err = proc.stderr.read().decode()
+        return proc.wait(timeout=120), err
+
+    (quick_code, quick_err), (full_code, full_err) = run(), run(CANCER_SPREAD_QUICK="off")
+    assert "CLICK=False" in quick_err and "CLICK=True" in full_err
+    assert quick_code == full_code == 0
+    assert "Traceback" not in quick_err + full_err
