@@ -20,6 +20,7 @@ PROBE = (
     "sys.argv = ['cancer-spread', *sys.argv[1:]]\n"
     "def report():\n"
     "    sys.stderr.write('\\nCLICK=%s\\n' % ('click' in sys.modules))\n"
+    "    sys.stderr.write('MODULES=%s\\n' % ','.join(sorted(sys.modules)))\n"
     "    sys.stderr.flush()\n"
     "end = os._exit\n"
     "def ended(code):\n"
@@ -221,3 +222,24 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(cache) -> None:
     assert "CLICK=False" in quick_err and "CLICK=True" in full_err
     assert quick_code == full_code == 0
     assert "Traceback" not in quick_err + full_err
+
+
+def test_the_start_up_path_loads_no_slow_module(cache) -> None:
+    # What made a cold command slow to start (bench/RESULTS.md): the start-up path answers
+    # without loading any of these modules, beyond what the interpreter itself loads.
+    slow = {"click", "rdflib", "typing", "re", "textwrap", "shutil", "collections", "decimal", "json"}
+    bare = subprocess.run(
+        [sys.executable, "-c", "import sys; print(','.join(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        env=_env(cache),
+        check=True,
+    )
+    before = set(bare.stdout.strip().split(","))
+    for args in (("sites", "breast"), ("primaries", "liver"), ("sites", "cancer of unknown primary")):
+        run = _run(cache, *args)
+        assert run.returncode == 0 and "CLICK=False" in run.stderr, run.stderr
+        [line] = [ln for ln in run.stderr.splitlines() if ln.startswith("MODULES=")]
+        loaded = set(line.removeprefix("MODULES=").split(","))
+        assert "pyoxigraph" in loaded
+        assert (loaded - before) & slow == set(), args
