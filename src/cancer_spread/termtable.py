@@ -29,8 +29,8 @@ TYPE_CHECKING = False  # not typing's: the start-up path (quick.py) never import
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-# re, textwrap and unicodedata are imported where they are first needed: a cold command whose
-# cells all fit (and are ASCII) never loads them (bench/RESULTS.md).
+# No re, textwrap or shutil (slow to import for a cold command, bench/RESULTS.md): lines are
+# wrapped by _fill, as textwrap wraps them; unicodedata is imported only for non-ASCII text.
 
 __all__ = [
     "COLUMN_HEADINGS",
