@@ -1,5 +1,5 @@
 """Figures that close gaps among the commonest cancers' main sites and give adrenocortical carcinoma
-its first figure (issue #14). Each test reads one source's figures through the public API, on both
+and seminoma their first figures (issue #14). Each test reads one source's figures through the public API, on both
 embedded engines, and checks them against the study's abstract:
 
 - head and neck cancer: Liu 2021 (Oral Oncology; 88 of 9,432 people had brain metastases, thyroid
@@ -12,7 +12,9 @@ embedded engines, and checks them against the study's abstract:
 - ovarian cancer: Giorda 2014 (J Ovarian Res; bowel resection in 116 of 301 advanced cancers);
 - adrenocortical carcinoma: Sada 2021 (World J Surg; SEER, positive nodes in 25% of those examined);
 - medulloblastoma: Young 2015 (Pediatr Blood Cancer; bone marrow in 6 of 14 with spread outside the
-  nervous system).
+  nervous system);
+- seminoma: Agnarsson 2006 (APMIS; all testicular germ cell tumours in Iceland 1955-2002, lymph
+  nodes involved at diagnosis in 17% of men with seminoma).
 """
 
 from __future__ import annotations
@@ -129,6 +131,16 @@ def answer(graph, cancer: str) -> dict[str, dict]:
             "at diagnosis",
         ),
         (
+            "testicular seminoma",
+            "lymph nodes",
+            "Agnarsson 2006 (Iceland, seminoma)",
+            "17.0",
+            None,
+            None,
+            ALL_PATIENTS,
+            "at diagnosis",
+        ),
+        (
             "medulloblastoma",
             "bone marrow",
             "Young 2015 (medulloblastoma outside the nervous system)",
@@ -182,3 +194,12 @@ def test_the_bone_marrow_of_primary_brain_tumours_is_answered_from_medulloblasto
     row = answer(graph, "primary brain tumour")["bone marrow"]
     assert row["frequency"] == "reported"
     assert row["figure"].startswith("from medulloblastoma: ")
+
+
+def test_seminoma_has_a_figure_of_its_own(graph) -> None:
+    # Before, seminoma's only link (nodes at the back of the abdomen) rested on a description.
+    rows = answer(graph, "testicular seminoma")
+    assert rows["lymph nodes"]["frequency"] == "very common"
+    assert rows["lymph nodes"]["figure"].startswith("17% of all patients, at diagnosis (Agnarsson 2006")
+    assert rows["lymph nodes"]["rank"] == 0
+    assert not {"lung", "liver", "bone", "brain"} & set(rows)  # the parent's distant sites are not borrowed
