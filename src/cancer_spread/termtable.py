@@ -228,7 +228,7 @@ def _is_word(c: str) -> bool:  # re's \w
 
 
 def _is_letter(c: str) -> bool:  # [^\d\W]
-    return (c.isalnum() or c == "_") and not c.isdecimal()
+    return _is_word(c) and not c.isdecimal()
 
 
 def _dashes_then_word(text: str, j: int) -> bool:
@@ -274,8 +274,8 @@ def _chunks(text: str) -> list[str]:
     return out
 
 
-def _word_or_punct(c: str) -> bool:
-    return c.isalnum() or c == "_" or c in _WORD_PUNCT
+def _word_or_punct(c: str) -> bool:  # [\w!"'&.,?]
+    return _is_word(c) or c in _WORD_PUNCT
 
 
 def _hyphen_breaks(text: str, j: int) -> bool:
