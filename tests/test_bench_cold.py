@@ -22,6 +22,8 @@ def test_cold_benchmark_measures_every_contender() -> None:
         "cancer-spread sites lung",
         "cancer-spread sites breast (start-up path off)",
         "cancer-spread sites breast (snapshots off)",
+        'python -c "import rdflib"',
+        "cancer-spread sites breast --store rdflib",
     ]
     floor = rows[1]
     assert floor[2] == 1.0 and floor[4] == 1.0  # ratios are against the floor
