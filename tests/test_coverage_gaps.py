@@ -14,7 +14,12 @@ embedded engines, and checks them against the study's abstract:
 - medulloblastoma: Young 2015 (Pediatr Blood Cancer; bone marrow in 6 of 14 with spread outside the
   nervous system);
 - seminoma: Agnarsson 2006 (APMIS; all testicular germ cell tumours in Iceland 1955-2002, lymph
-  nodes involved at diagnosis in 17% of men with seminoma).
+  nodes involved at diagnosis in 17% of men with seminoma);
+- non-Hodgkin lymphoma: Ghione 2024 (Haematologica; bone involved at diagnosis in 16% of 1,860
+  people with diffuse large B-cell lymphoma);
+- primary brain tumours: glioblastoma spreading along the coverings of the brain and spinal cord in
+  Mandel 2014 (J Neurooncol; 24 of 595), Wegener 2023 (BMC Neurol; 21 of 407), Noh 2015 (Acta
+  Neurochir; 75 of 321) and at autopsy in Erlich 1978 (Cancer; 5 of 20 spinal cords examined).
 """
 
 from __future__ import annotations
@@ -141,6 +146,56 @@ def answer(graph, cancer: str) -> dict[str, dict]:
             "at diagnosis",
         ),
         (
+            "diffuse large B-cell lymphoma",
+            "bone",
+            "Ghione 2024 (DLBCL, bone)",
+            "16.0",
+            None,
+            1860,
+            ALL_PATIENTS,
+            "at diagnosis",
+        ),
+        (
+            "glioblastoma",
+            "leptomeninges",
+            "Mandel 2014 (glioblastoma, leptomeninges)",
+            "4.0",
+            24,
+            595,
+            ALL_PATIENTS,
+            "over the course of the disease",
+        ),
+        (
+            "glioblastoma",
+            "leptomeninges",
+            "Wegener 2023 (glioblastoma, leptomeninges)",
+            "5.1",
+            21,
+            407,
+            ALL_PATIENTS,
+            "over the course of the disease",
+        ),
+        (
+            "glioblastoma",
+            "leptomeninges",
+            "Noh 2015 (glioblastoma, leptomeninges)",
+            "23.4",
+            75,
+            321,
+            ALL_PATIENTS,
+            "over the course of the disease",
+        ),
+        (
+            "glioblastoma",
+            "leptomeninges",
+            "Erlich 1978 (glioblastoma, spinal)",
+            "25.0",
+            5,
+            20,
+            ALL_PATIENTS,
+            "at autopsy",
+        ),
+        (
             "medulloblastoma",
             "bone marrow",
             "Young 2015 (medulloblastoma outside the nervous system)",
@@ -188,12 +243,31 @@ def test_adrenocortical_carcinoma_has_a_figure(graph) -> None:
     assert "Sada 2021" in rows["lymph nodes"]["figure"]
 
 
-def test_the_bone_marrow_of_primary_brain_tumours_is_answered_from_medulloblastoma(graph) -> None:
+def test_the_bone_marrow_figure_of_medulloblastoma_sets_no_level(graph) -> None:
     # The figure describes only people whose medulloblastoma spread outside the nervous system: it
     # sets no frequency level.
-    row = answer(graph, "primary brain tumour")["bone marrow"]
+    row = answer(graph, "medulloblastoma")["bone marrow"]
     assert row["frequency"] == "reported"
-    assert row["figure"].startswith("from medulloblastoma: ")
+    assert row["figure"] == "no figure that can set a level (see evidence)"
+
+
+def test_the_coverings_of_the_brain_take_the_highest_level_of_the_glioblastoma_series(graph) -> None:
+    # 4.0% and 5.1% of all patients over the course are common; 23.4% is very common; 25% at
+    # autopsy counts one level lower (common). The link takes the highest level.
+    row = answer(graph, "primary brain tumour")["leptomeninges"]
+    assert row["frequency"] == "very common"
+    figure_text = "23.4% of all patients, over the course of the disease (Noh 2015 (glioblastoma, leptomeninges))"
+    assert row["figure"] == figure_text
+    assert row["rank"] == 0
+    assert row["nSources"] == 5
+
+
+def test_bone_leads_the_answer_for_non_hodgkin_lymphoma(graph) -> None:
+    # Bone (16% at diagnosis) and bone marrow (11.2%) are both very common; the marrow is part of bone.
+    rows = answer(graph, "non-Hodgkin lymphoma")
+    assert [rows[s]["frequency"] for s in ("bone", "bone marrow")] == ["very common"] * 2
+    assert rows["bone"]["rank"] == 0 and rows["bone marrow"]["partOf"] == "bone"
+    assert rows["central nervous system"]["frequency"] == "common"
 
 
 def test_seminoma_has_a_figure_of_its_own(graph) -> None:

@@ -215,12 +215,26 @@ def test_the_figure_used_is_in_plain_words(graph) -> None:
 # ------------------------------------------------------------------ roll-ups and parts
 
 
-def test_parent_without_figures_shows_its_subtypes_evidence_and_names_the_subtype(graph) -> None:
-    # Primary brain tumours have no figure of their own; a subtype (medulloblastoma) has. A cancer
-    # with figures of its own is answered from its own links.
+def test_parent_without_figures_shows_its_subtypes_evidence_and_names_the_subtype() -> None:
+    # A made-up parent with no figure of its own is answered from its subtype's links, the row
+    # naming the subtype; a parent with a figure of its own is answered from its own links only.
+    g = load_with_ontology(FIXTURES / "roll-up.ttl")
+    bare = {r["siteLabel"]: r for r in sites(g, "bare parent")}
+    assert bare["far site"]["figure"].startswith("from bare child: 40% of patients with distant spread")
+    assert bare["far site"]["frequency"] == "very common"
+    assert bare["near site"]["frequency"] == "reported"  # the parent's own link stays in the answer
+    own = sites(g, "own parent")
+    assert [(r["siteLabel"], r["frequency"]) for r in own] == [("near site", "common")]
+
+
+def test_primary_brain_tumours_are_answered_from_their_own_figures(graph) -> None:
+    # With glioblastoma series of its own (Mandel 2014, Wegener 2023, Noh 2015, Erlich 1978),
+    # primary brain tumours are no longer answered from medulloblastoma, a childhood tumour: the
+    # coverings of the brain and spinal cord lead, and no row borrows a subtype's figure.
     rows = sites(graph, "primary brain tumour")
-    meninges = next(r for r in rows if r["siteLabel"] == "leptomeninges")
-    assert meninges["figure"].startswith("from medulloblastoma: ") and "%" in meninges["figure"]
+    assert all(not r["figure"].startswith("from ") for r in rows)
+    assert rows[0]["siteLabel"] == "leptomeninges" and "glioblastoma" in rows[0]["figure"]
+    assert {r["frequency"] for r in rows[1:]} == {"reported"}  # spread outside the nervous system
     assert all(not r["figure"].startswith("from ") for r in sites(graph, "thyroid cancer"))
 
 
