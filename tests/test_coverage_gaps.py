@@ -243,6 +243,13 @@ def test_adrenocortical_carcinoma_has_a_figure(graph) -> None:
     assert "Sada 2021" in rows["lymph nodes"]["figure"]
 
 
+def test_non_seminoma_finds_the_non_seminomatous_subtype(graph) -> None:
+    # Testicular cancer's answer draws on non-seminoma sources for the lungs, liver and brain; a
+    # man told he has a seminoma or a non-seminoma is answered for that kind.
+    assert answer(graph, "non-seminoma") == answer(graph, "NSGCT")
+    assert "Nicolai 1995" in answer(graph, "non-seminoma")["retroperitoneal lymph nodes"]["figure"]
+
+
 def test_the_bone_marrow_figure_of_medulloblastoma_sets_no_level(graph) -> None:
     # The figure describes only people whose medulloblastoma spread outside the nervous system: it
     # sets no frequency level.
@@ -273,6 +280,7 @@ def test_bone_leads_the_answer_for_non_hodgkin_lymphoma(graph) -> None:
 def test_seminoma_has_a_figure_of_its_own(graph) -> None:
     # Before, seminoma's only link (nodes at the back of the abdomen) rested on a description.
     rows = answer(graph, "testicular seminoma")
+    assert answer(graph, "seminoma") == rows  # the bare word finds the subtype, not testicular cancer
     assert rows["lymph nodes"]["frequency"] == "very common"
     assert rows["lymph nodes"]["figure"].startswith("17% of all patients, at diagnosis (Agnarsson 2006")
     assert rows["lymph nodes"]["rank"] == 0
