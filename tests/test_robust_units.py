@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cancer_spread import files as outputs
-from cancer_spread.errors import InputError, LoadError, QueryError
+from cancer_spread.errors import InputError, LoadError, QueryError, SystemRefusal
 from cancer_spread.gate import MAX_NESTING, check_file, file_problems, read_regular
 from cancer_spread.results import Term
 from cancer_spread.sparqlcheck import MAX_DEPTH, MAX_QUERY_CHARS, check_query, check_timeout
@@ -293,6 +293,27 @@ def test_stale_temporary_files_of_dead_processes_are_swept(tmp_path: Path) -> No
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
 
 
+def test_a_full_disk_is_the_systems_refusal_and_keeps_the_old_file(tmp_path: Path, monkeypatch) -> None:
+    target = tmp_path / "graph.ttl"
+    target.write_text("old", encoding="utf-8")
+
+    def full(fd: int, data: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(SystemRefusal) as caught:
+        outputs.write_atomic(target, "new")
+    monkeypatch.undo()
+    assert caught.value.exit_code == 4
+    assert caught.value.message == f"{target}: cannot write: No space left on device"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"] and target.read_text(encoding="utf-8") == "old"
+    # Permission denied is the user's choice of place: bad input, exit 2.
+    monkeypatch.setattr(os, "write", lambda fd, data: (_ for _ in ()).throw(PermissionError(13, "Permission denied")))
+    with pytest.raises(InputError) as denied:
+        outputs.write_atomic(target, "new")
+    assert denied.value.exit_code == 2 and not isinstance(denied.value, SystemRefusal)
+
+
 def test_write_set_is_all_or_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     files = {tmp_path / n: "old " + n for n in ("a.ttl", "b.ttl", "c.json")}
     outputs.write_set(files)
@@ -307,7 +328,7 @@ def test_write_set_is_all_or_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyP
         real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", failing_replace)
-    with pytest.raises(InputError, match="previous files are kept"):
+    with pytest.raises(SystemRefusal, match="No space left on device; the previous files are kept"):
         outputs.write_set({p: "new" for p in files})
     monkeypatch.undo()
     assert {p.name: p.read_text(encoding="utf-8") for p in files} == {p.name: "old " + p.name for p in files}

@@ -42,7 +42,7 @@ import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from .errors import InputError
+from .errors import SYSTEM_ERRNOS, InputError, SystemRefusal
 
 __all__ = [
     "check_output",
@@ -193,6 +193,8 @@ def _write_temp(target: Path, data: bytes) -> Path:
             os.close(fd)
     except BaseException as err:
         _discard(tmp)
+        if isinstance(err, OSError) and err.errno in SYSTEM_ERRNOS:
+            raise SystemRefusal.from_os_error(err, str(target)) from None
         if isinstance(err, OSError):
             raise InputError(
                 f"{target}: cannot write: {err.strerror or err}", hint="choose another output path, or free space"
@@ -221,6 +223,8 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, replace_inp
         os.replace(tmp, target)
     except OSError as err:
         _discard(tmp)
+        if err.errno in SYSTEM_ERRNOS:
+            raise SystemRefusal.from_os_error(err, str(path)) from None
         raise InputError(f"{path}: cannot write: {err.strerror}", hint="choose another output path") from None
     except BaseException:
         _discard(tmp)
@@ -281,6 +285,10 @@ def write_set(files: Mapping[str | os.PathLike[str], str | bytes]) -> list[Path]
                         _TEMPS.discard(str(backup))
             for tmp in temps:
                 _discard(tmp)
+            if err.errno in SYSTEM_ERRNOS:
+                raise SystemRefusal.from_os_error(
+                    err, str(err.filename or targets[0][0]), then="; the previous files are kept"
+                ) from None
             raise InputError(
                 f"{err.filename or targets[0][0]}: cannot write: {err.strerror}; the previous files are kept",
                 hint="choose another output folder",

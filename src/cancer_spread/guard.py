@@ -3,8 +3,10 @@
 - :func:`fail` prints a library error as ``error: …`` (and ``hint: …``), made terminal-safe, and
   exits with its code (2 for bad input).
 - :func:`guarded` wraps a command: an unexpected internal error prints one line with a pointer
-  to report it and exits 3 (``--debug`` or ``CANCER_SPREAD_DEBUG=1`` prints the traceback);
-  Ctrl-C exits 130 and a closed pipe exits quietly.
+  to report it and exits 3 (``--debug`` or ``CANCER_SPREAD_DEBUG=1`` prints the traceback); the
+  system refusing to write (a full disk, a read-only file system, an input/output error) is not a
+  bug: it is said plainly with how to fix it, exit 4; Ctrl-C exits 130 and a closed pipe exits
+  quietly.
 - :func:`quiet_rdflib` stops rdflib's "Failed to convert Literal" warnings from printing
   tracebacks (the input gate reports ill-typed figures, counts and dates itself).
 - :class:`Seconds` is the click type of ``--timeout``: a positive finite number of seconds.
@@ -21,11 +23,12 @@ from typing import Any, NoReturn
 
 import click
 
-from .errors import CancerSpreadError
+from .errors import SYSTEM_ERRNOS, CancerSpreadError, SystemRefusal
 from .textsafe import terminal_safe
 
 __all__ = [
     "EXIT_INTERNAL",
+    "EXIT_SYSTEM",
     "REPORT_URL",
     "Percent",
     "SafeGroup",
@@ -39,6 +42,8 @@ __all__ = [
 
 #: Exit code of an unexpected internal error (a bug).
 EXIT_INTERNAL = 3
+#: Exit code when the system refuses what the command needs (a full disk, a read-only file system).
+EXIT_SYSTEM = 4
 #: Where to report a bug.
 REPORT_URL = "https://w3id.org/cancer-spread/"
 
@@ -75,6 +80,11 @@ def internal_error(err: BaseException) -> NoReturn:
     sys.exit(EXIT_INTERNAL)
 
 
+def system_error(err: OSError) -> NoReturn:
+    """The system refused (a full disk): said plainly, exit :data:`EXIT_SYSTEM`; not a bug."""
+    fail(SystemRefusal.from_os_error(err, None if err.filename else "the output"))
+
+
 def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a command: library errors become one clear message, anything else one line."""
 
@@ -92,6 +102,10 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             _say("interrupted")
             sys.exit(130)
+        except OSError as err:
+            if err.errno in SYSTEM_ERRNOS:
+                system_error(err)
+            internal_error(err)
         except (Exception, RecursionError, MemoryError) as err:
             internal_error(err)
 
@@ -175,6 +189,10 @@ class SafeGroup(click.Group):
         except BrokenPipeError:
             _quiet_stdout()
             sys.exit(0)
+        except OSError as err:
+            if err.errno in SYSTEM_ERRNOS:
+                system_error(err)
+            internal_error(err)
         except (Exception, RecursionError, MemoryError) as err:
             internal_error(err)
         sys.exit(code if isinstance(code, int) else 0)

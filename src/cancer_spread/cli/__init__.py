@@ -2,6 +2,7 @@
 
 Exit codes: 0 answered (even with no rows), 1 problems found by a check, 2 bad input,
 3 an internal error (a bug: one line says where to report it; ``--debug`` shows the traceback),
+4 the system refused (a full disk, a read-only file system: said plainly, not a bug),
 130 interrupted. No traceback reaches the user (:class:`cancer_spread.guard.SafeGroup`).
 
 One module per command group, all registered in :data:`COMMANDS` below; a command's module is
