@@ -19,7 +19,9 @@ embedded engines, and checks them against the study's abstract:
   people with diffuse large B-cell lymphoma);
 - primary brain tumours: glioblastoma spreading along the coverings of the brain and spinal cord in
   Mandel 2014 (J Neurooncol; 24 of 595), Wegener 2023 (BMC Neurol; 21 of 407), Noh 2015 (Acta
-  Neurochir; 75 of 321) and at autopsy in Erlich 1978 (Cancer; 5 of 20 spinal cords examined).
+  Neurochir; 75 of 321) and at autopsy in Erlich 1978 (Cancer; 5 of 20 spinal cords examined);
+- nasopharyngeal cancer: Ho 2012 (BMC Cancer; meta-analysis of 2,920 patients staged with MRI,
+  neck nodes in 85%, nodes behind the throat in 69%).
 """
 
 from __future__ import annotations
@@ -42,7 +44,11 @@ def graph(engine_graph):
 
 def figure(graph, cancer: str, site: str, short_name: str) -> dict:
     """The one evidence row with a figure for ``cancer`` at ``site`` from ``short_name``."""
-    rows = [r for r in run_query("evidence", graph, cancer=cancer, site=site) if r["source"] == short_name]
+    rows = [
+        r
+        for r in run_query("evidence", graph, cancer=cancer, site=site)
+        if r["source"] == short_name and r["siteLabel"] == site  # not a part of the site
+    ]
     [row] = [r for r in rows if r["value"] is not None]
     return row
 
@@ -196,6 +202,26 @@ def answer(graph, cancer: str) -> dict[str, dict]:
             "at autopsy",
         ),
         (
+            "nasopharyngeal carcinoma",
+            "cervical lymph nodes",
+            "Ho 2012 (nasopharynx, neck nodes)",
+            "85.0",
+            None,
+            2920,
+            ALL_PATIENTS,
+            "at diagnosis",
+        ),
+        (
+            "NPC",
+            "retropharyngeal lymph nodes",
+            "Ho 2012 (nasopharynx, neck nodes)",
+            "69.0",
+            None,
+            2920,
+            ALL_PATIENTS,
+            "at diagnosis",
+        ),
+        (
             "medulloblastoma",
             "bone marrow",
             "Young 2015 (medulloblastoma outside the nervous system)",
@@ -267,6 +293,16 @@ def test_the_coverings_of_the_brain_take_the_highest_level_of_the_glioblastoma_s
     assert row["figure"] == figure_text
     assert row["rank"] == 0
     assert row["nSources"] == 5
+
+
+def test_the_neck_nodes_lead_the_answer_for_nasopharyngeal_cancer(graph) -> None:
+    # Before, the answer named only bone, brain and liver: the neck nodes, where this cancer spreads
+    # first and in most people, were missing. They are regional spread, not distant.
+    rows = answer(graph, "nasopharyngeal cancer")
+    assert [r for r in rows if rows[r]["rank"] < 2] == ["cervical lymph nodes", "retropharyngeal lymph nodes"]
+    assert {rows[s]["classification"] for s in ("cervical lymph nodes", "retropharyngeal lymph nodes")} == {"regional"}
+    assert rows["retropharyngeal lymph nodes"]["partOf"] == "cervical lymph nodes"
+    assert rows["bone"]["frequency"] == "common" and rows["bone"]["classification"] == "distant"
 
 
 def test_bone_leads_the_answer_for_non_hodgkin_lymphoma(graph) -> None:
