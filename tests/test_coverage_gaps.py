@@ -21,7 +21,10 @@ embedded engines, and checks them against the study's abstract:
   Mandel 2014 (J Neurooncol; 24 of 595), Wegener 2023 (BMC Neurol; 21 of 407), Noh 2015 (Acta
   Neurochir; 75 of 321) and at autopsy in Erlich 1978 (Cancer; 5 of 20 spinal cords examined);
 - nasopharyngeal cancer: Ho 2012 (BMC Cancer; meta-analysis of 2,920 patients staged with MRI,
-  neck nodes in 85%, nodes behind the throat in 69%).
+  neck nodes in 85%, nodes behind the throat in 69%);
+- medullary thyroid cancer: Wu 2020 (Technol Cancer Res Treat; central neck nodes in 47.2% of 125
+  at surgery); salivary gland cancer: Armstrong 1992 (Cancer; clinically positive neck nodes in 67
+  of 474).
 """
 
 from __future__ import annotations
@@ -222,6 +225,26 @@ def answer(graph, cancer: str) -> dict[str, dict]:
             "at diagnosis",
         ),
         (
+            "medullary thyroid cancer",
+            "cervical lymph nodes",
+            "Wu 2020 (medullary thyroid, neck nodes)",
+            "47.2",
+            59,
+            125,
+            ALL_PATIENTS,
+            "at diagnosis",
+        ),
+        (
+            "parotid cancer",
+            "cervical lymph nodes",
+            "Armstrong 1992 (salivary gland, neck nodes)",
+            "14.1",
+            67,
+            474,
+            ALL_PATIENTS,
+            "at diagnosis",
+        ),
+        (
             "medulloblastoma",
             "bone marrow",
             "Young 2015 (medulloblastoma outside the nervous system)",
@@ -303,6 +326,13 @@ def test_the_neck_nodes_lead_the_answer_for_nasopharyngeal_cancer(graph) -> None
     assert {rows[s]["classification"] for s in ("cervical lymph nodes", "retropharyngeal lymph nodes")} == {"regional"}
     assert rows["retropharyngeal lymph nodes"]["partOf"] == "cervical lymph nodes"
     assert rows["bone"]["frequency"] == "common" and rows["bone"]["classification"] == "distant"
+
+
+@pytest.mark.parametrize("cancer", ["medullary thyroid cancer", "salivary gland cancer"])
+def test_the_neck_nodes_are_in_the_answer_as_regional_spread(graph, cancer) -> None:
+    # Both answers named only distant sites before.
+    row = answer(graph, cancer)["cervical lymph nodes"]
+    assert (row["frequency"], row["classification"]) == ("very common", "regional")
 
 
 def test_bone_leads_the_answer_for_non_hodgkin_lymphoma(graph) -> None:
