@@ -45,9 +45,11 @@ class SystemRefusal(CancerSpreadError):
     exit_code = 4
 
     @classmethod
-    def from_os_error(cls, err: OSError, what: str | None = None, *, then: str = "") -> SystemRefusal:
+    def from_os_error(
+        cls, err: OSError, what: str | None = None, *, then: str = "", verb: str = "cannot write"
+    ) -> SystemRefusal:
         """The message for ``err`` (one of :data:`SYSTEM_ERRNOS`), naming ``what`` or its file,
-        and ``then`` what was done about it.
+        what could not be done (``verb``) and ``then`` what was done about it.
 
         >>> import errno
         >>> print(SystemRefusal.from_os_error(OSError(errno.ENOSPC, "No space left on device"), "out.ttl"))
@@ -57,6 +59,6 @@ class SystemRefusal(CancerSpreadError):
         where = what or err.filename
         prefix = f"{where}: " if where else ""
         return cls(
-            f"{prefix}cannot write: {err.strerror or err}{then}",
+            f"{prefix}{verb}: {err.strerror or err}{then}",
             hint="free some space, or write somewhere else (another folder, or redirect the output), and run it again",
         )

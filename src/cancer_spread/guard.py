@@ -81,8 +81,11 @@ def internal_error(err: BaseException) -> NoReturn:
 
 
 def system_error(err: OSError) -> NoReturn:
-    """The system refused (a full disk): said plainly, exit :data:`EXIT_SYSTEM`; not a bug."""
-    fail(SystemRefusal.from_os_error(err, None if err.filename else "the output"))
+    """The system refused (a full disk): said plainly, exit :data:`EXIT_SYSTEM`; not a bug. Without
+    a file name it was the answer being written; with one, it may have been a read."""
+    if err.filename:
+        fail(SystemRefusal.from_os_error(err, verb="cannot read or write"))
+    fail(SystemRefusal.from_os_error(err, "the output"))
 
 
 def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
