@@ -178,7 +178,7 @@ def answer(graph, cancer: str) -> dict[str, dict]:
             "glioblastoma",
             "leptomeninges",
             "Wegener 2023 (glioblastoma, leptomeninges)",
-            "5.1",
+            "5.2",
             21,
             407,
             ALL_PATIENTS,
@@ -308,7 +308,7 @@ def test_the_bone_marrow_figure_of_medulloblastoma_sets_no_level(graph) -> None:
 
 
 def test_the_coverings_of_the_brain_take_the_highest_level_of_the_glioblastoma_series(graph) -> None:
-    # 4.0% and 5.1% of all patients over the course are common; 23.4% is very common; 25% at
+    # 4.0% and 5.2% of all patients over the course are common; 23.4% is very common; 25% at
     # autopsy counts one level lower (common). The link takes the highest level.
     row = answer(graph, "primary brain tumour")["leptomeninges"]
     assert row["frequency"] == "very common"
