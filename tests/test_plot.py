@@ -43,7 +43,13 @@ def test_heatmap_rows_and_columns(graph) -> None:
     groups = site_groups(G)
     kinds = [groups[s] for s in cols]
     assert kinds == sorted(kinds, key=lambda k: k != "organ")  # organs, then lymph nodes
-    assert cols[0] == "https://w3id.org/cancer-spread/site/liver"  # the top destination leads
+    # Each group in order of weighted in-degree (sources summed over the links into the site), so
+    # the top destination leads; ties are broken by in-degree, then name.
+    weighted = {s: sum(int(d["n_sources"]) for _, _, d in G.in_edges(s, data=True)) for s in cols}
+    for kind in ("organ", "lymph node"):
+        in_kind = [weighted[s] for s in cols if groups[s] == kind]
+        assert in_kind == sorted(in_kind, reverse=True), kind
+    assert weighted[cols[0]] == max(weighted[s] for s in cols if groups[s] == "organ")
     assert all(G.in_degree(s) > 0 for s in cols)
 
 
